@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import (
+    BudgetAgreement,
+    Center,
+    Chapter,
+    Committee,
+    Initiative,
+    StaffProfile,
+)
+from finance.models import Appropriation
+from milestones.models import Milestone
+
+admin.site.site_header = _("Budgetopfølgning – administration")
+admin.site.site_title = _("Budgetopfølgning")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Center)
+class CenterAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    extra = 0
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+@admin.register(BudgetAgreement)
+class BudgetAgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "period_label", "signed_on"]
+    search_fields = ["title"]
+    inlines = [ChapterInline]
+    fieldsets = [
+        (None, {"fields": ["year", "title", "signed_on", "parties"]}),
+        (
+            _("Smileydefinitioner (læsevejledning)"),
+            {
+                "fields": [
+                    "reading_guide",
+                    "milestone_green",
+                    "milestone_yellow",
+                    "milestone_red",
+                    "economy_green",
+                    "economy_red",
+                ],
+            },
+        ),
+        (
+            _("Afsender på rapporterne"),
+            {
+                "fields": ["department", "contact_person", "phone", "email", "case_id"],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("periode"))
+    def period_label(self, obj: BudgetAgreement) -> str:
+        return obj.period_label
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "agreement"]
+    list_filter = ["agreement"]
+    search_fields = ["title"]
+    list_select_related = ["agreement"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    max_num = 4
+    fields = ["point", "text"]
+
+
+class AppropriationFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # An appropriation carries its agreement's year so the database can check the period.
+        if self.instance.chapter_id:
+            form.instance.agreement_id = self.instance.chapter.agreement.year
+        return form
+
+
+class AppropriationInline(admin.TabularInline):
+    model = Appropriation
+    formset = AppropriationFormSet
+    extra = 0
+    fields = ["kind", "year", "amount"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "part",
+        "kind",
+        "responsible_committee",
+        "responsible_center",
+        "agreement_year",
+        "closed",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "chapter__agreement",
+        "responsible_committee",
+        "responsible_center",
+        "kind",
+        "closed",
+    ]
+    search_fields = ["number", "title", "source_reference"]
+    list_select_related = ["chapter__agreement", "responsible_committee", "responsible_center"]
+    autocomplete_fields = ["responsible_center", "responsible_committee"]
+    list_per_page = 50
+    inlines = [MilestoneInline, AppropriationInline]
+    fieldsets = [
+        (None, {"fields": ["chapter", "number", "part", "title", "kind", "order", "closed"]}),
+        (_("Beskrivelse"), {"fields": ["description", "elaboration", "source_reference"]}),
+        (_("Ansvar"), {"fields": ["responsible_center", "responsible_committee", "contributors"]}),
+    ]
+
+    @admin.display(description=_("budgetår"), ordering="chapter__agreement__year")
+    def agreement_year(self, obj: Initiative) -> int:
+        return obj.chapter.agreement.year
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role", "committees"]
+    filter_horizontal = ["committees"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]

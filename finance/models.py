@@ -1,0 +1,194 @@
+"""Money: economy lines per round, appropriations per year and the savings catalogue."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.models import PERIOD_LENGTH, BudgetAgreement, Committee, Initiative
+from milestones.models import ECONOMY_SMILEYS, TEXT_MAX_LENGTH, FollowUpRound, Smiley
+
+
+class EconomyLine(models.Model):
+    """The Økonomi row of an initiative at one round: what money it has or must save."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="economy_lines",
+        verbose_name=_("indsats"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        related_name="economy_lines",
+        verbose_name=_("opfølgning"),
+    )
+    text = models.TextField(_("økonomi"), blank=True, max_length=TEXT_MAX_LENGTH)
+    smiley = models.CharField(
+        _("smiley"), max_length=20, choices=Smiley.choices, default=Smiley.NOT_ASSESSED
+    )
+    status_text = models.TextField(_("status"), blank=True, max_length=TEXT_MAX_LENGTH)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ændret af"),
+    )
+
+    history = HistoricalRecords(verbose_name=_("historik for økonomilinje"))
+
+    class Meta:
+        ordering = ["round", "initiative"]
+        verbose_name = _("økonomilinje")
+        verbose_name_plural = _("økonomilinjer")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "round"], name="economy_line_unique"),
+            models.CheckConstraint(
+                condition=Q(smiley__in=[s.value for s in ECONOMY_SMILEYS]),
+                name="economy_line_smiley_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.label}: {self.round.label}"
+
+
+class SpendingKind(models.TextChoices):
+    OPERATIONS = "drift", _("DRIFT")
+    CAPITAL = "anlaeg", _("ANLÆG")
+
+
+def _year_in_period() -> Q:
+    # The agreement is referenced by its year (to_field), so the row itself carries the first
+    # year of the period and the database can refuse a year outside it.
+    return Q(year__gte=F("agreement_id"), year__lte=F("agreement_id") + (PERIOD_LENGTH - 1))
+
+
+class Appropriation(models.Model):
+    """One cell of the agreement's DRIFT or ANLÆG table, in 1.000 kr. (negative = saving)."""
+
+    agreement = models.ForeignKey(
+        BudgetAgreement,
+        to_field="year",
+        on_delete=models.CASCADE,
+        related_name="appropriations",
+        verbose_name=_("budgetaftale"),
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="appropriations",
+        verbose_name=_("indsats"),
+    )
+    kind = models.CharField(_("art"), max_length=10, choices=SpendingKind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.DecimalField(_("beløb (1.000 kr.)"), max_digits=12, decimal_places=1)
+
+    class Meta:
+        ordering = ["initiative", "kind", "year"]
+        verbose_name = _("bevilling")
+        verbose_name_plural = _("bevillinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "kind", "year"], name="appropriation_unique"
+            ),
+            models.CheckConstraint(
+                condition=_year_in_period(), name="appropriation_year_in_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SpendingKind.values), name="appropriation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.label} {self.get_kind_display()} {self.year}: {self.amount}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        agreement = self.initiative.chapter.agreement if self.initiative_id else None
+        if agreement and self.agreement_id and self.agreement_id != agreement.year:
+            raise ValidationError(_("Indsatsen hører til en anden budgetaftale."))
+        if agreement and self.year is not None and self.year not in agreement.period_years:
+            raise ValidationError(
+                {
+                    "year": _("Året skal ligge i aftalens periode %(period)s.")
+                    % {"period": agreement.period_label}
+                }
+            )
+
+
+class SavingsCase(models.Model):
+    """A case of the savings catalogue (omstillingscase), e.g. EBU-03."""
+
+    agreement = models.ForeignKey(
+        BudgetAgreement,
+        on_delete=models.CASCADE,
+        related_name="savings_cases",
+        verbose_name=_("budgetaftale"),
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="savings_cases",
+        verbose_name=_("udvalg"),
+    )
+    code = models.CharField(_("nr."), max_length=20)
+    title = models.CharField(_("indsats"), max_length=300)
+    marked = models.BooleanField(_("markeret (*)"), default=False)
+    capital_investment = models.DecimalField(
+        _("anlægsinvestering (mio. kr.)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["agreement", "committee__order", "code"]
+        verbose_name = _("omstillingscase")
+        verbose_name_plural = _("omstillingscases")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "code"], name="savings_case_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class SavingsAmount(models.Model):
+    """The saving of a case in one year, in mio. kr. (negative = saving)."""
+
+    savings_case = models.ForeignKey(
+        SavingsCase,
+        on_delete=models.CASCADE,
+        related_name="amounts",
+        verbose_name=_("omstillingscase"),
+    )
+    agreement = models.ForeignKey(
+        BudgetAgreement,
+        to_field="year",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("budgetaftale"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.DecimalField(_("beløb (mio. kr.)"), max_digits=10, decimal_places=3)
+
+    class Meta:
+        ordering = ["savings_case", "year"]
+        verbose_name = _("besparelse pr. år")
+        verbose_name_plural = _("besparelser pr. år")
+        constraints = [
+            models.UniqueConstraint(fields=["savings_case", "year"], name="savings_amount_unique"),
+            models.CheckConstraint(
+                condition=_year_in_period(), name="savings_amount_year_in_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.savings_case.code} {self.year}: {self.amount}"
