@@ -9,5 +9,4 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("aftaler/", include("agreements.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
