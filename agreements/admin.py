@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from agreements.models import (
     StaffProfile,
 )
 from finance.models import Appropriation
+from milestones.admin import LockedMilestoneFormSet
 from milestones.models import Milestone
 
 admin.site.site_header = _("Budgetopfølgning – administration")
@@ -81,6 +84,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    formset = LockedMilestoneFormSet
     extra = 0
     max_num = 4
     fields = ["point", "text"]
@@ -144,3 +148,35 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_filter = ["role", "committees"]
     filter_horizontal = ["committees"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = True
+    extra = 0
+    max_num = 1
+    filter_horizontal = ["committees"]
+    verbose_name = _("rolle i Budgetopfølgning")
+
+
+class UserWithRoleAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "is_superuser",
+        "is_active",
+    ]
+    list_select_related = ["staff_profile"]
+
+    @admin.display(description=_("rolle"))
+    def role(self, user) -> str:
+        profile = getattr(user, "staff_profile", None)
+        return profile.get_role_display() if profile else ""
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithRoleAdmin)

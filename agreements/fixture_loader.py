@@ -19,6 +19,7 @@ from django.utils import timezone
 from agreements.models import BudgetAgreement, Center, Chapter, Committee, Initiative
 from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase
 from milestones.models import FollowUpRound, Milestone, MilestoneStatus, RoundState, Smiley
+from milestones.reports.freeze import report_freeze
 from milestones.services import round_open
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -180,6 +181,8 @@ def load_agreement(path: Path) -> BudgetAgreement:
         round_.state = RoundState.LOCKED
         round_.locked_at = timezone.now()
         round_.save()
+        # The source documents are final reports: their content is frozen like any locked round.
+        report_freeze(round=round_)
     return agreement
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -44,9 +44,83 @@ def point_label(point: int, year: int) -> str:
 class RoundLocked(Exception):
     """A write was attempted in a follow-up round that is locked."""
 
-    def __init__(self, round: FollowUpRound) -> None:
+    def __init__(self, round: FollowUpRound | None = None) -> None:
         self.round = round
-        super().__init__(f"{round} er låst")
+        super().__init__(
+            _("%(round)s er låst og kan ikke ændres.") % {"round": round.label}
+            if round is not None
+            else _("Opfølgningen er låst og kan ikke ændres.")
+        )
+
+
+class LockGuardQuerySet(models.QuerySet):
+    """Refuses bulk writes that would touch a row of a locked round.
+
+    A locked round must not change through any path: pages, admin, imports, or the model API
+    in a shell. ``save()``/``delete()`` of the guarded models check the single row; this
+    queryset checks ``update()``, ``delete()`` and ``bulk_update()``.
+    """
+
+    def locked_rows(self) -> models.QuerySet:
+        return self.filter(self.model.locked_condition())
+
+    def _refuse_if_locked(self) -> None:
+        if self.locked_rows().exists():
+            raise RoundLocked()
+
+    def update(self, **kwargs):
+        self._refuse_if_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_locked()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        pks = [obj.pk for obj in objs]
+        self.model._default_manager.filter(pk__in=pks)._refuse_if_locked()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if objs and self.model.any_locked(objs):
+            raise RoundLocked()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class LockGuardedModel(models.Model):
+    """A row that belongs to a follow-up round and is frozen once the round is locked."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, round_checked: bool = False, **kwargs) -> None:
+        # round_checked: the caller (a service) has just read the round in this transaction.
+        if not round_checked:
+            self.ensure_round_open()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_round_open()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def locked_condition(cls) -> Q:
+        return Q(round__state=RoundState.LOCKED)
+
+    @classmethod
+    def any_locked(cls, objs) -> bool:
+        round_ids = {obj.round_id for obj in objs}
+        return FollowUpRound.objects.filter(pk__in=round_ids, state=RoundState.LOCKED).exists()
+
+    def locked_round(self) -> FollowUpRound | None:
+        return FollowUpRound.objects.filter(pk=self.round_id, state=RoundState.LOCKED).first()
+
+    def ensure_round_open(self) -> None:
+        # Read the round from the database: an in-memory copy may be stale.
+        round_ = self.locked_round()
+        if round_ is not None:
+            raise RoundLocked(round_)
 
 
 class RoundState(models.TextChoices):
@@ -114,8 +188,11 @@ class FollowUpRound(models.Model):
             raise RoundLocked(self)
 
 
-class Milestone(models.Model):
-    """What an initiative must have reached at one follow-up point (milepæl)."""
+class Milestone(LockGuardedModel):
+    """What an initiative must have reached at one follow-up point (milepæl).
+
+    Its text is frozen once the round of its point is locked.
+    """
 
     initiative = models.ForeignKey(
         Initiative,
@@ -127,6 +204,7 @@ class Milestone(models.Model):
     text = models.TextField(_("milepæl"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     history = HistoricalRecords(verbose_name=_("historik for milepæl"))
+    objects = LockGuardQuerySet.as_manager()
 
     class Meta:
         ordering = ["initiative", "point"]
@@ -142,8 +220,44 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.initiative.label}: {self.get_point_display()}"
 
+    @classmethod
+    def locked_condition(cls) -> Q:
+        return Exists(
+            FollowUpRound.objects.filter(
+                agreement_id=OuterRef("initiative__chapter__agreement_id"),
+                point=OuterRef("point"),
+                state=RoundState.LOCKED,
+            )
+        )
 
-class MilestoneStatus(models.Model):
+    @classmethod
+    def any_locked(cls, objs) -> bool:
+        # Two queries whatever the number of objects: the locked points of the agreements
+        # involved, and which agreement each initiative belongs to.
+        from agreements.models import Initiative
+
+        initiative_ids = {obj.initiative_id for obj in objs}
+        agreement_of = dict(
+            Initiative.objects.filter(pk__in=initiative_ids).values_list(
+                "pk", "chapter__agreement_id"
+            )
+        )
+        locked = set(
+            FollowUpRound.objects.filter(
+                agreement_id__in=set(agreement_of.values()), state=RoundState.LOCKED
+            ).values_list("agreement_id", "point")
+        )
+        return any((agreement_of.get(obj.initiative_id), obj.point) in locked for obj in objs)
+
+    def locked_round(self) -> FollowUpRound | None:
+        return FollowUpRound.objects.filter(
+            agreement__chapters__initiatives=self.initiative_id,
+            point=self.point,
+            state=RoundState.LOCKED,
+        ).first()
+
+
+class MilestoneStatus(LockGuardedModel):
     """The assessment of a milestone at its follow-up round: a smiley and an optional text."""
 
     milestone = models.ForeignKey(
@@ -171,6 +285,7 @@ class MilestoneStatus(models.Model):
     )
 
     history = HistoricalRecords(verbose_name=_("historik for milepælsstatus"))
+    objects = LockGuardQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "milestone"]
@@ -186,3 +301,29 @@ class MilestoneStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.get_smiley_display()}"
+
+
+class FrozenReport(models.Model):
+    """The content of a locked round's follow-up report, as it was at the moment of locking.
+
+    A committee's appendix must be reproducible after the round is locked, even if initiatives
+    or milestones are edited later, so the report is rendered from this snapshot rather than
+    from the live rows. ``data`` holds the whole municipality's report; a committee's report is
+    the part of it that belongs to the committee (see ``milestones.reports.data``).
+    """
+
+    round = models.OneToOneField(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        related_name="frozen_report",
+        verbose_name=_("opfølgning"),
+    )
+    data = models.JSONField(_("rapportindhold"))
+    created_at = models.DateTimeField(_("fastfrosset"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fastfrosset rapport")
+        verbose_name_plural = _("fastfrosne rapporter")
+
+    def __str__(self) -> str:
+        return str(self.round)

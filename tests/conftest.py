@@ -65,6 +65,9 @@ def client_for(client):
 def demo_data(django_db_setup, django_db_blocker):
     """The real Ballerup data, loaded once per test module and flushed afterwards."""
     with django_db_blocker.unblock():
+        # Never load into (and flush) a developer's database: only a test database.
+        name = str(connection.settings_dict["NAME"])
+        assert "test" in name or "memory" in name, f"demo_data refuses database {name}"
         call_command("load_demo", stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():
@@ -80,3 +83,16 @@ def demo_data_tx(transactional_db):
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL's row locks; the SQLite run leaves them out
+    (deselected, and said so in the summary). CI runs the suite on both databases."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]

@@ -183,9 +183,10 @@ def test_initiative_page_query_count(
     initiative = agreement.chapters.get().initiatives.get(number="5.1")
     client = client_for(finance_user)
     # session, user, profile, the user's committees, initiative (chapter, agreement, committee
-    # and center joined), milestones, rounds, statuses, appropriations, economy lines; then the
-    # session is saved (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # and center joined), milestones, rounds, statuses, appropriations, the history of
+    # statuses, economy lines and milestones, economy lines; then the session is saved
+    # (savepoint, update, release).
+    with django_assert_num_queries(16):
         client.get(initiative.get_absolute_url())
 
 
