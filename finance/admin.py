@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase
+from milestones.admin import LockedRoundReadOnlyMixin
+from milestones.models import RoundLocked
+from milestones.services import StaleEdit, economy_set
 
 
 @admin.register(EconomyLine)
-class EconomyLineAdmin(SimpleHistoryAdmin):
+class EconomyLineAdmin(LockedRoundReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["initiative", "round", "smiley", "updated_at", "updated_by"]
     list_filter = [
         "round__agreement",
@@ -15,8 +18,34 @@ class EconomyLineAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["initiative__number", "initiative__title", "text", "status_text"]
     list_select_related = ["initiative", "round__agreement", "updated_by"]
-    raw_id_fields = ["initiative", "round"]
-    readonly_fields = ["version", "updated_at", "updated_by"]
+    readonly_fields = ["initiative", "round", "version", "updated_at", "updated_by"]
+    fields = [
+        "initiative",
+        "round",
+        "text",
+        "smiley",
+        "status_text",
+        "version",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # economy lines are created when a round is opened
+
+    def save_model(self, request, obj, form, change):
+        # The same service as the round page: permission, lock, validation, history.
+        try:
+            economy_set(
+                line=obj,
+                text=obj.text,
+                smiley=obj.smiley,
+                status_text=obj.status_text,
+                actor=request.user,
+                expected_version=obj.version,
+            )
+        except (RoundLocked, StaleEdit) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
 
 
 @admin.register(Appropriation)

@@ -9,10 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.models import PERIOD_LENGTH, BudgetAgreement, Committee, Initiative
-from milestones.models import ECONOMY_SMILEYS, TEXT_MAX_LENGTH, FollowUpRound, Smiley
+from milestones.models import (
+    ECONOMY_SMILEYS,
+    TEXT_MAX_LENGTH,
+    FollowUpRound,
+    LockGuardedModel,
+    LockGuardQuerySet,
+    Smiley,
+)
 
 
-class EconomyLine(models.Model):
+class EconomyLine(LockGuardedModel):
     """The Økonomi row of an initiative at one round: what money it has or must save."""
 
     initiative = models.ForeignKey(
@@ -44,6 +51,7 @@ class EconomyLine(models.Model):
     )
 
     history = HistoricalRecords(verbose_name=_("historik for økonomilinje"))
+    objects = LockGuardQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "initiative"]
@@ -192,3 +200,91 @@ class SavingsAmount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.savings_case.code} {self.year}: {self.amount}"
+
+
+class ImportKind(models.TextChoices):
+    APPROPRIATIONS = "appropriations", _("bevillinger")
+    STATUSES = "statuses", _("statusser")
+
+
+class ImportState(models.TextChoices):
+    PENDING = "pending", _("afventer bekræftelse")
+    APPLIED = "applied", _("indlæst")
+    CANCELLED = "cancelled", _("annulleret")
+
+
+class ImportBatch(models.Model):
+    """An uploaded workbook, parsed into a plan of changes that waits for the uploader's OK.
+
+    The file itself is never kept: only its SHA-256, its size and the plan parsed from it. The
+    plan holds the rows read from the file (what is re-validated on confirmation) and the
+    preview shown to the user. Applied batches stay as the record of what an import did.
+    """
+
+    kind = models.CharField(_("art"), max_length=20, choices=ImportKind.choices)
+    agreement = models.ForeignKey(
+        BudgetAgreement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("budgetaftale"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("opfølgning"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("indlæst af"),
+    )
+    created_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+    file_name = models.CharField(
+        _("filnavn"), max_length=200, blank=True, help_text=_("Kun til visning.")
+    )
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_size = models.PositiveIntegerField(_("størrelse (byte)"))
+    plan = models.JSONField(_("plan"), default=dict)
+    state = models.CharField(
+        _("tilstand"), max_length=20, choices=ImportState.choices, default=ImportState.PENDING
+    )
+    applied_at = models.DateTimeField(_("indlæst"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("indlæsning")
+        verbose_name_plural = _("indlæsninger")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ImportKind.APPROPRIATIONS, agreement__isnull=False, round__isnull=True)
+                    | Q(kind=ImportKind.STATUSES, round__isnull=False, agreement__isnull=True)
+                ),
+                name="import_batch_target_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values), name="import_batch_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True) | Q(state=ImportState.APPLIED),
+                name="import_batch_applied_at_only_when_applied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.uploaded_by})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("finance:import_preview", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ImportState.PENDING
