@@ -3,10 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from budgetopfoelgning.health import healthz
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False), name="home"),
+    path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("aftaler/", include("agreements.urls")),
+    path("oekonomi/", include("finance.urls")),
+    path("rapporter/", include("milestones.report_urls")),
+    path("opfoelgning/", include("milestones.urls")),
 ]

@@ -1,0 +1,161 @@
+"""Faults fail cleanly and leave nothing half done (docs/faults.md)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import OperationalError, connections
+from django.template import TemplateSyntaxError
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements import fixture_loader
+from agreements.models import BudgetAgreement, Chapter, Initiative
+from finance import services as finance_services
+from finance.models import EconomyLine
+from milestones.models import FrozenReport, MilestoneStatus
+from milestones.reports import render
+from milestones.services import round_lock, round_open
+from tests.factories import BudgetAgreementFactory, ChapterFactory, InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+ERROR_PAGE = "Der opstod en fejl"
+
+
+@pytest.fixture
+def browser():
+    """A client that gets the error page a user would, instead of the exception."""
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def open_round(committee_a, admin_user):
+    agreement = BudgetAgreementFactory(year=2019)
+    chapter = ChapterFactory(agreement=agreement, number=5)
+    for number in ("5.1", "5.2"):
+        InitiativeFactory(chapter=chapter, number=number, responsible_committee=committee_a)
+    return round_open(agreement=agreement, point=1, deadline=None, actor=admin_user)
+
+
+def test_a_page_gets_the_error_page_when_the_database_fails(browser, finance_user, monkeypatch):
+    browser.force_login(finance_user)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connections["default"], "cursor", refuse)
+    response = browser.get(reverse("agreements:list"))
+
+    assert response.status_code == 500
+    assert ERROR_PAGE in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+def report_url(round_, committee) -> str:
+    return reverse("reports:committee", args=[round_.pk, committee.code])
+
+
+@pytest.mark.parametrize("step", ["template", "pdf"])
+def test_a_failed_report_render_gives_an_error_page_and_no_file(
+    browser, secretary_a, committee_a, open_round, monkeypatch, step
+):
+    def broken(*args, **kwargs):
+        if step == "template":
+            raise TemplateSyntaxError("Unclosed tag on line 3: 'if'")
+        raise RuntimeError("WeasyPrint failed")
+
+    monkeypatch.setattr(render, "render_to_string" if step == "template" else "html_to_pdf", broken)
+    browser.force_login(secretary_a)
+
+    response = browser.get(report_url(open_round, committee_a))
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    assert not response.content.startswith(b"%PDF")
+    assert ERROR_PAGE in response.content.decode()
+
+
+def test_a_failed_render_leaves_the_frozen_report_of_a_locked_round(
+    browser, secretary_a, committee_a, open_round, admin_user, monkeypatch
+):
+    locked = round_lock(round=open_round, actor=admin_user)
+    frozen = list(FrozenReport.objects.values_list("round_id", "data"))
+    monkeypatch.setattr(render, "html_to_pdf", lambda *a, **k: 1 / 0)
+    browser.force_login(secretary_a)
+
+    response = browser.get(report_url(locked, committee_a))
+
+    assert response.status_code == 500
+    assert list(FrozenReport.objects.values_list("round_id", "data")) == frozen
+
+
+def test_the_demo_import_dying_midway_keeps_nothing(monkeypatch):
+    load = fixture_loader.load_agreement
+    loaded = []
+
+    def load_then_die(path):
+        if loaded:
+            raise OSError("the disk went away")
+        loaded.append(load(path))
+        return loaded[-1]
+
+    monkeypatch.setattr(fixture_loader, "load_agreement", load_then_die)
+
+    with pytest.raises(OSError):
+        call_command("load_demo", stdout=io.StringIO())
+
+    assert loaded, "the first agreement was loaded before the failure"
+    assert not BudgetAgreement.objects.exists()
+    assert not Chapter.objects.exists()
+    assert not Initiative.objects.exists()
+
+
+def test_a_status_import_dying_midway_changes_nothing(open_round, finance_user):
+    statuses = list(MilestoneStatus.objects.filter(round=open_round).order_by("pk"))
+    lines = list(EconomyLine.objects.filter(round=open_round).order_by("pk"))
+
+    def state():
+        return (
+            list(MilestoneStatus.objects.order_by("pk").values_list()),
+            list(EconomyLine.objects.order_by("pk").values_list()),
+            MilestoneStatus.history.count(),
+            EconomyLine.history.count(),
+        )
+
+    before = state()
+    # Valid statuses, then an economy line with a smiley the economy scale does not have: the
+    # import writes the statuses first and finds the bad row after them.
+    changes = [
+        {
+            "part": "status",
+            "id": s.pk,
+            "version": s.version,
+            "values": {"smiley": "green", "text": "Importeret status."},
+        }
+        for s in statuses
+    ] + [
+        {
+            "part": "economy",
+            "id": line.pk,
+            "version": line.version,
+            "values": {"text": "Importeret.", "smiley": "yellow", "status_text": "Importeret."},
+        }
+        for line in lines
+    ]
+
+    with CaptureQueriesContext(connections["default"]) as queries, pytest.raises(ValidationError):
+        finance_services.statuses_bulk_set(round=open_round, changes=changes, actor=finance_user)
+
+    wrote_statuses = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE")) and "milestonestatus" in q["sql"]
+    ]
+    assert wrote_statuses, "the statuses were written before the failure"
+    assert state() == before
