@@ -6,9 +6,13 @@ in Danish. WeasyPrint reads the template's inline CSS server-side; nothing is fe
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -113,10 +117,28 @@ def render_document(html: str) -> Document:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).render(**PDF_OPTIONS)
 
 
+@contextmanager
+def _one_render_at_a_time():
+    """Let one PDF render run at a time on this machine, across all server processes.
+
+    A render keeps a core busy for a second or more. At a deadline, when every center saves
+    and secretaries fetch reports, several renders at once would take both cores from the
+    status saves; queued renders only make the downloads wait a little.
+    """
+    path = Path(tempfile.gettempdir()) / "budgetopfoelgning-pdf-render.lock"
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of ``html`` and its number of pages."""
-    document = render_document(html)
-    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+    with _one_render_at_a_time():
+        document = render_document(html)
+        return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def report_filename(content: ReportContent, *, draft: bool) -> str:
