@@ -28,6 +28,8 @@ from agreements.models import Committee
 from milestones.models import ECONOMY_SMILEYS, MILESTONE_SMILEYS, FollowUpRound, Smiley
 from milestones.reports.data import ReportContent
 from milestones.reports.freeze import round_report_content
+from milestones.reports.pdf_worker import PDF_OPTIONS as WORKER_PDF_OPTIONS
+from milestones.reports.pdf_worker import html_to_pdf_in_renderer
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 REPORT_LANGUAGE = "da"
 TEMPLATE = "reports/report.html"
 # Tagged PDF for accessibility (the Danish web accessibility act); WeasyPrint adds the tags.
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+PDF_OPTIONS = WORKER_PDF_OPTIONS
 
 # WeasyPrint logs each layout step of each page at INFO: noise in the application's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -135,10 +137,10 @@ def _one_render_at_a_time():
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
-    """The PDF of ``html`` and its number of pages."""
+    """The PDF of ``html`` and its number of pages, rendered in the low-priority renderer
+    process (pdf_worker), one render at a time on the machine."""
     with _one_render_at_a_time():
-        document = render_document(html)
-        return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+        return html_to_pdf_in_renderer(html, str(settings.BASE_DIR))
 
 
 def report_filename(content: ReportContent, *, draft: bool) -> str:
