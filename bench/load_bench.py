@@ -97,7 +97,7 @@ def parse_args() -> argparse.Namespace:
         "--workers",
         type=int,
         default=None,
-        help="gunicorn workers (default: gunicorn.conf.py, 2 x cores + 1)",
+        help="gunicorn workers (default: gunicorn.conf.py, 4 x cores + 1)",
     )
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
@@ -658,8 +658,8 @@ def main() -> int:
             time.sleep(0.2)
         else:
             raise SystemExit(f"gunicorn did not answer /healthz; see {log}")
-        workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
-        threads = os.environ.get("GUNICORN_THREADS", "4")
+        workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 4 + 1))
+        threads = os.environ.get("GUNICORN_THREADS", "2")
         print(
             f"gunicorn on {base_url}, {workers} workers x {threads} threads, "
             f"{os.cpu_count()} cores; round "

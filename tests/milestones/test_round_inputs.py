@@ -18,8 +18,13 @@ def render(form) -> str:
 
 def test_inputs_show_the_initial_values():
     form = RowForm(
-        initial={"smiley": "yellow", "text": "Forsinket", "status_version": 3,
-                 "economy_version": 1, "milestone_text_original": "Plan"},
+        initial={
+            "smiley": "yellow",
+            "text": "Forsinket",
+            "status_version": 3,
+            "economy_version": 1,
+            "milestone_text_original": "Plan",
+        },
         prefix_id=7,
     )
     html = render(form)
@@ -31,8 +36,13 @@ def test_inputs_show_the_initial_values():
 
 def test_submitted_text_is_escaped_and_errors_are_announced():
     form = RowForm(
-        data={"smiley": "blue", "text": "<script>alert(1)</script>", "status_version": "1",
-              "economy_smiley": "green", "economy_version": "1"},
+        data={
+            "smiley": "blue",
+            "text": "<script>alert(1)</script>",
+            "status_version": "1",
+            "economy_smiley": "green",
+            "economy_version": "1",
+        },
         prefix_id=7,
     )
     assert not form.is_valid()

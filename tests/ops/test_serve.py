@@ -58,8 +58,8 @@ def test_gunicorn_runs_several_workers_and_logs_requests(monkeypatch):
     monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     config = runpy.run_path(str(BASE_DIR / "budgetopfoelgning" / "gunicorn.conf.py"))
 
-    assert config["workers"] == (os.cpu_count() or 1) * 2 + 1
-    assert config["threads"] == 4
+    assert config["workers"] == (os.cpu_count() or 1) * 4 + 1
+    assert config["threads"] == 2
     assert config["wsgi_app"] == "budgetopfoelgning.wsgi:application"
     assert config["accesslog"] == "-"
     for field in ("method=%(m)s", 'path="%(U)s"', "status=%(s)s", "duration_ms=%(M)s"):
