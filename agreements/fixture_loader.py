@@ -211,11 +211,12 @@ def _load_initiative(chapter, row, order, committees, centers) -> Initiative:
 def _load_followup(initiative: Initiative, row: dict, rounds: dict[int, FollowUpRound]) -> None:
     for milestone_row in row.get("milestones", []):
         point = milestone_row["point"]
-        milestone = Milestone.objects.filter(initiative=initiative, point=point).first()
         round_ = rounds.get(point)
         if round_ is not None and round_.is_locked:
             continue  # frozen
-        milestone = milestone or Milestone(initiative=initiative, point=point)
+        milestone = Milestone.objects.filter(
+            initiative=initiative, point=point
+        ).first() or Milestone(initiative=initiative, point=point)
         _save_if_changed(milestone, {"text": milestone_row.get("text", "")})
         status_row = milestone_row.get("status")
         if status_row is None or round_ is None:

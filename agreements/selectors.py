@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, QueryDict
 
 from agreements.filters import InitiativeFilter
@@ -70,11 +70,4 @@ def committee_initiatives(*, committee: Committee) -> QuerySet[Initiative]:
         Initiative.objects.filter(responsible_committee=committee)
         .select_related("chapter", "chapter__agreement", "responsible_center")
         .order_by("-chapter__agreement__year", "chapter__number", "sort_key", "part", "order")
-    )
-
-
-def chapters_with_initiatives(*, agreement: BudgetAgreement, initiatives: QuerySet[Initiative]):
-    """The agreement's chapters, each with the given initiatives that belong to it."""
-    return agreement.chapters.prefetch_related(
-        Prefetch("initiatives", queryset=initiatives, to_attr="listed_initiatives")
     )

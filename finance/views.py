@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements.models import BudgetAgreement, Center, Committee
-from agreements.permissions import can_edit_committee, can_read_committee, has_role, is_finance
+from agreements.permissions import can_edit_committee, can_read_committee, is_finance
 from agreements.selectors import get_agreement_for_user
 from finance import exports, services
 from finance.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE, megabytes
@@ -29,6 +29,7 @@ from finance.forms import WorkbookUploadForm, limit_upload_size
 from finance.imports import ImportPlan
 from finance.models import ImportBatch, ImportKind, SpendingKind
 from milestones.models import FollowUpRound, RoundLocked
+from milestones.selectors import get_round_for_user
 
 # A preview lists at most this many rows per table; the counts above it are always complete.
 PREVIEW_ROWS = 1000
@@ -44,16 +45,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def _require_finance(user) -> None:
     if not is_finance(user):
         raise PermissionDenied
-
-
-def _round_for_user(user, pk: int) -> FollowUpRound:
-    """The round, for any user with a role; its rows are limited to the user's committees."""
-    if not has_role(user):
-        raise PermissionDenied
-    try:
-        return FollowUpRound.objects.select_related("agreement").get(pk=pk)
-    except FollowUpRound.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _batch_for_user(user, pk: int) -> ImportBatch:
@@ -90,7 +81,7 @@ def appropriation_template(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_safe
 def status_workbook_committee(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    round_ = _round_for_user(request.user, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     try:
         committee = Committee.objects.get(code=code)
     except Committee.DoesNotExist as exc:
@@ -107,7 +98,7 @@ def status_workbook_committee(request: HttpRequest, pk: int, code: str) -> HttpR
 @login_required
 @require_safe
 def status_workbook_center(request: HttpRequest, pk: int, center_pk: int) -> HttpResponse:
-    round_ = _round_for_user(request.user, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     _require_finance(request.user)
     try:
         center = Center.objects.get(pk=center_pk)
@@ -121,7 +112,7 @@ def status_workbook_center(request: HttpRequest, pk: int, center_pk: int) -> Htt
 @login_required
 @require_safe
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_user(request.user, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     content = exports.round_overview_workbook(round=round_, user=request.user)
     return _xlsx(content, f"oversigt-{round_.agreement.year}-{round_.point}.xlsx")
 
@@ -204,7 +195,7 @@ def status_import(request: HttpRequest, pk: int) -> HttpResponse:
 def _status_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    round_ = _round_for_user(request.user, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     _require_finance(request.user)
     return _upload(
         request,

@@ -9,8 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from agreements.selectors import get_committee_for_user
-from milestones.reports.access import ensure_can_read_whole_municipality, get_round_for_user
+from milestones.reports.access import ensure_can_read_whole_municipality
 from milestones.reports.render import RenderedReport, build_report
+from milestones.selectors import get_round_for_user
 
 
 def pdf_response(report: RenderedReport) -> HttpResponse:

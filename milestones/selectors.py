@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from agreements.models import BudgetAgreement, Committee, Initiative
+from agreements.models import Committee, Initiative
 from agreements.permissions import committee_filter, has_role
 from finance.models import EconomyLine
 from milestones.filters import RoundRowFilter
@@ -387,7 +387,3 @@ def initiative_history(
         )
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)
-
-
-def agreements_for_rounds() -> QuerySet[BudgetAgreement]:
-    return BudgetAgreement.objects.order_by("-year")

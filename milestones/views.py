@@ -23,6 +23,7 @@ from agreements.permissions import (
 from milestones import selectors, services
 from milestones.forms import RoundOpenForm, RoundUnlockForm, RowForm
 from milestones.models import FollowUpRound, RoundLocked
+from milestones.reports.access import can_read_whole_municipality
 from milestones.services import RoundExists, StaleEdit
 
 
@@ -95,7 +96,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row_count": len(rows),
             "missing_count": sum(1 for row in rows if row.is_missing),
             "committees": list(visible_committees(request.user)),
-            "can_see_all": committee_ids(request.user) is None,
+            "can_see_all": can_read_whole_municipality(request.user),
             "can_edit": is_finance(request.user) and not round_.is_locked,
             "can_manage": _can_manage_round(request.user),
             "is_admin": is_admin(request.user),

@@ -13,7 +13,6 @@ from agreements.models import INITIATIVE_NUMBER_RE, BudgetAgreement, Initiative
 from agreements.permissions import can_edit_committee
 from finance import excel
 from finance.imports.workbook import (
-    HEADER_SEARCH_ROWS,
     CellError,
     ImportPlan,
     ImportProblem,
@@ -22,13 +21,13 @@ from finance.imports.workbook import (
     cell_text,
     column_letter,
     damaged_message,
-    find_header,
     find_sheet,
     header_label,
     header_year,
     is_blank,
     open_workbook,
     openpyxl_quiet,
+    require_header,
     sheet_rows,
 )
 from finance.models import Appropriation, ImportKind, SpendingKind
@@ -101,18 +100,8 @@ def _read_appropriation_sheet(
 ) -> None:
     agreement = context.agreement
     rows = list(sheet_rows(sheet, plan))
-    header = find_header(rows, excel.HEADER_NUMBER)
+    header = require_header(rows, excel.HEADER_NUMBER, sheet=sheet.title, plan=plan)
     if header is None:
-        plan.add_problem(
-            ImportProblem(
-                _(
-                    "Overskriftsrækken mangler: ingen af de første %(rows)d rækker har "
-                    "overskriften »%(label)s«."
-                )
-                % {"rows": HEADER_SEARCH_ROWS, "label": excel.HEADER_NUMBER},
-                sheet=sheet.title,
-            )
-        )
         return
     header_row, labels = header
     problems_before = len(plan.problems) + plan.problems_omitted

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from agreements.permissions import can_edit_committee
 from finance import excel
 from finance.imports.workbook import (
-    HEADER_SEARCH_ROWS,
     CellError,
     ImportPlan,
     ImportProblem,
@@ -20,12 +19,12 @@ from finance.imports.workbook import (
     cell_text,
     column_letter,
     damaged_message,
-    find_header,
     find_sheet,
     header_label,
     is_blank,
     open_workbook,
     openpyxl_quiet,
+    require_header,
     sheet_rows,
 )
 from finance.models import EconomyLine, ImportKind
@@ -74,18 +73,14 @@ def _text_cell(value: Any) -> str:
 
 def _read_status_sheet(sheet, round: FollowUpRound, plan: ImportPlan) -> list[dict]:
     rows = list(sheet_rows(sheet, plan))
-    header = find_header(rows, excel.HEADER_REFERENCE)
+    header = require_header(
+        rows,
+        excel.HEADER_REFERENCE,
+        sheet=sheet.title,
+        plan=plan,
+        hint=_("Brug en projektmappe hentet fra Budgetopfølgning."),
+    )
     if header is None:
-        plan.add_problem(
-            ImportProblem(
-                _(
-                    "Overskriftsrækken mangler: ingen af de første %(rows)d rækker har "
-                    "overskriften »%(label)s«. Brug en projektmappe hentet fra Budgetopfølgning."
-                )
-                % {"rows": HEADER_SEARCH_ROWS, "label": excel.HEADER_REFERENCE},
-                sheet=sheet.title,
-            )
-        )
         return []
     header_row, labels = header
     columns: dict[str, int] = {}

@@ -383,5 +383,19 @@ def find_header(rows: list[tuple[int, tuple]], first_label: str) -> tuple[int, t
     return None
 
 
+def require_header(
+    rows: list[tuple[int, tuple]], first_label: str, *, sheet: str, plan, hint: str = ""
+) -> tuple[int, tuple] | None:
+    """The header row, or None after reporting that the sheet has none."""
+    header = find_header(rows, first_label)
+    if header is None:
+        message = _(
+            "Overskriftsrækken mangler: ingen af de første %(rows)d rækker har "
+            "overskriften »%(label)s«."
+        ) % {"rows": HEADER_SEARCH_ROWS, "label": first_label}
+        plan.add_problem(ImportProblem(f"{message} {hint}".strip(), sheet=sheet))
+    return header
+
+
 def column_letter(index: int) -> str:
     return get_column_letter(index + 1)

@@ -11,23 +11,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from agreements.permissions import committee_ids, has_role
-from milestones.models import FollowUpRound
 
 
 def can_read_whole_municipality(user) -> bool:
     return has_role(user) and committee_ids(user) is None
-
-
-def get_round_for_user(*, user, pk: int) -> FollowUpRound:
-    if not has_role(user):
-        raise PermissionDenied
-    try:
-        return FollowUpRound.objects.select_related("agreement").get(pk=pk)
-    except FollowUpRound.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def ensure_can_read_whole_municipality(user) -> None:
