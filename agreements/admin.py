@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
@@ -9,16 +8,15 @@ from agreements.models import (
     Center,
     Chapter,
     Committee,
-    Initiative,
     StaffProfile,
 )
-from finance.models import Appropriation
-from milestones.admin import LockedMilestoneFormSet
-from milestones.models import Milestone
 
 admin.site.site_header = _("Budgetopfølgning – administration")
 admin.site.site_title = _("Budgetopfølgning")
 admin.site.index_title = _("Administration")
+
+# Initiatives are administered in finance's admin: their page there edits milestones and
+# appropriations too, which live in the apps above this one.
 
 
 @admin.register(Committee)
@@ -80,66 +78,6 @@ class ChapterAdmin(admin.ModelAdmin):
     list_filter = ["agreement"]
     search_fields = ["title"]
     list_select_related = ["agreement"]
-
-
-class MilestoneInline(admin.TabularInline):
-    model = Milestone
-    formset = LockedMilestoneFormSet
-    extra = 0
-    max_num = 4
-    fields = ["point", "text"]
-
-
-class AppropriationFormSet(BaseInlineFormSet):
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        # An appropriation carries its agreement's year so the database can check the period.
-        if self.instance.chapter_id:
-            form.instance.agreement_id = self.instance.chapter.agreement.year
-        return form
-
-
-class AppropriationInline(admin.TabularInline):
-    model = Appropriation
-    formset = AppropriationFormSet
-    extra = 0
-    fields = ["kind", "year", "amount"]
-
-
-@admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
-    list_display = [
-        "number",
-        "title",
-        "part",
-        "kind",
-        "responsible_committee",
-        "responsible_center",
-        "agreement_year",
-        "closed",
-    ]
-    list_display_links = ["number", "title"]
-    list_filter = [
-        "chapter__agreement",
-        "responsible_committee",
-        "responsible_center",
-        "kind",
-        "closed",
-    ]
-    search_fields = ["number", "title", "source_reference"]
-    list_select_related = ["chapter__agreement", "responsible_committee", "responsible_center"]
-    autocomplete_fields = ["responsible_center", "responsible_committee"]
-    list_per_page = 50
-    inlines = [MilestoneInline, AppropriationInline]
-    fieldsets = [
-        (None, {"fields": ["chapter", "number", "part", "title", "kind", "order", "closed"]}),
-        (_("Beskrivelse"), {"fields": ["description", "elaboration", "source_reference"]}),
-        (_("Ansvar"), {"fields": ["responsible_center", "responsible_committee", "contributors"]}),
-    ]
-
-    @admin.display(description=_("budgetår"), ordering="chapter__agreement__year")
-    def agreement_year(self, obj: Initiative) -> int:
-        return obj.chapter.agreement.year
 
 
 @admin.register(StaffProfile)

@@ -7,8 +7,9 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from agreements import text as normalized
 
 # A budget agreement covers its budget year and the three years after (overslagsår).
 PERIOD_LENGTH = 4
@@ -19,8 +20,8 @@ INITIATIVE_NUMBER_RE = re.compile(r"^\d+(\.\d+)*$")
 class Committee(models.Model):
     """A standing committee of the city council (udvalg)."""
 
-    name = models.CharField(_("navn"), max_length=120, unique=True)
-    code = models.CharField(
+    name = normalized.CharField(_("navn"), max_length=120, unique=True)
+    code = normalized.CharField(
         _("forkortelse"), max_length=10, unique=True, help_text=_("F.eks. ØKU, EBU, BSU.")
     )
     order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
@@ -33,14 +34,11 @@ class Committee(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:committee", args=[self.code])
-
 
 class Center(models.Model):
     """A department of the administration (center), e.g. Økonomi og Styring."""
 
-    name = models.CharField(_("navn"), max_length=120, unique=True)
+    name = normalized.CharField(_("navn"), max_length=120, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -57,26 +55,26 @@ class BudgetAgreement(models.Model):
     year = models.PositiveSmallIntegerField(
         _("budgetår"), unique=True, help_text=_("Perioden er budgetåret og de tre overslagsår.")
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = normalized.CharField(_("titel"), max_length=200)
     signed_on = models.DateField(_("underskrevet"), null=True, blank=True)
-    parties = models.TextField(_("parter"), blank=True)
+    parties = normalized.TextField(_("parter"), blank=True)
 
-    milestone_green = models.CharField(_("indsats: grøn smiley"), max_length=300)
-    milestone_yellow = models.CharField(_("indsats: gul smiley"), max_length=300)
-    milestone_red = models.CharField(_("indsats: rød smiley"), max_length=300)
-    economy_green = models.CharField(_("økonomi: grøn smiley"), max_length=300)
-    economy_red = models.CharField(_("økonomi: rød smiley"), max_length=300)
-    reading_guide = models.TextField(
+    milestone_green = normalized.CharField(_("indsats: grøn smiley"), max_length=300)
+    milestone_yellow = normalized.CharField(_("indsats: gul smiley"), max_length=300)
+    milestone_red = normalized.CharField(_("indsats: rød smiley"), max_length=300)
+    economy_green = normalized.CharField(_("økonomi: grøn smiley"), max_length=300)
+    economy_red = normalized.CharField(_("økonomi: rød smiley"), max_length=300)
+    reading_guide = normalized.TextField(
         _("læsevejledning"), blank=True, help_text=_("Indledningen til rapportens læsevejledning.")
     )
 
-    department = models.CharField(
+    department = normalized.CharField(
         _("afsender (center)"), max_length=120, default="Økonomi og Styring"
     )
-    contact_person = models.CharField(_("kontaktperson"), max_length=120, blank=True)
-    phone = models.CharField(_("direkte telefon"), max_length=40, blank=True)
+    contact_person = normalized.CharField(_("kontaktperson"), max_length=120, blank=True)
+    phone = normalized.CharField(_("direkte telefon"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    case_id = models.CharField(_("sagsid"), max_length=60, blank=True)
+    case_id = normalized.CharField(_("sagsid"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -90,9 +88,6 @@ class BudgetAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:detail", args=[self.year])
 
     @property
     def last_year(self) -> int:
@@ -127,8 +122,8 @@ class Chapter(models.Model):
         verbose_name=_("budgetaftale"),
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
-    title = models.CharField(_("titel"), max_length=200)
-    introduction = models.TextField(_("indledning"), blank=True)
+    title = normalized.CharField(_("titel"), max_length=200)
+    introduction = normalized.TextField(_("indledning"), blank=True)
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -173,13 +168,13 @@ class Initiative(models.Model):
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("kapitel")
     )
-    number = models.CharField(
+    number = normalized.CharField(
         _("nummer"), max_length=20, blank=True, help_text=_("F.eks. 3.8, 3.8.1 eller 5.08.2.")
     )
-    part = models.CharField(_("del"), max_length=40, blank=True, help_text=_("F.eks. »del 1«."))
-    title = models.CharField(_("titel"), max_length=300)
+    part = normalized.CharField(_("del"), max_length=40, blank=True, help_text=_("F.eks. »del 1«."))
+    title = normalized.CharField(_("titel"), max_length=300)
     kind = models.CharField(_("type"), max_length=20, choices=InitiativeKind.choices, blank=True)
-    description = models.TextField(_("kort beskrivelse af indsatsen"), blank=True)
+    description = normalized.TextField(_("kort beskrivelse af indsatsen"), blank=True)
     responsible_center = models.ForeignKey(
         Center,
         on_delete=models.PROTECT,
@@ -196,9 +191,9 @@ class Initiative(models.Model):
         related_name="initiatives",
         verbose_name=_("ansvarligt udvalg"),
     )
-    contributors = models.TextField(_("væsentlig bidragsyder"), blank=True)
-    elaboration = models.TextField(_("uddybning"), blank=True)
-    source_reference = models.CharField(
+    contributors = normalized.TextField(_("væsentlig bidragsyder"), blank=True)
+    elaboration = normalized.TextField(_("uddybning"), blank=True)
+    source_reference = normalized.CharField(
         _("kilde"), max_length=120, blank=True, help_text=_("F.eks. »Sparekataloget 3.01«.")
     )
     closed = models.BooleanField(
@@ -241,9 +236,6 @@ class Initiative(models.Model):
         if kwargs.get("update_fields") is not None and "number" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:initiative", args=[self.pk])
 
     @property
     def label(self) -> str:

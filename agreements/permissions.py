@@ -1,10 +1,13 @@
-"""Who may see and change what: one place for the role and committee rules.
+"""Who may see and change what: one place for every role rule.
 
-- Administrators (superusers) see and change everything.
+- Administrators (superusers) see and change everything, and alone unlock a locked round.
 - Finance staff (Økonomi og Styring) see and change every committee's data, or only their
-  assigned committees when an administrator has restricted them.
+  assigned committees when an administrator has restricted them. Unrestricted finance staff
+  open and lock rounds (they concern every committee) and read the whole municipality's report.
 - Committee secretaries read the data of their own committees.
 - A logged-in user without a role sees nothing.
+
+Views, services, admin and imports ask these functions; none of them derives a rule itself.
 """
 
 from __future__ import annotations
@@ -17,46 +20,44 @@ from agreements.models import Committee, Role, StaffProfile
 User = AbstractBaseUser | AnonymousUser
 
 
-def _profile(user: User) -> StaffProfile | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.staff_profile
-    except StaffProfile.DoesNotExist:
-        return None
+def _role_and_committees(user: User | None) -> tuple[str | None, frozenset[int]]:
+    """The user's role and assigned committees, read in one query and kept on the user object
+    for the rest of the request (as Django keeps the user itself)."""
+    if user is None or not user.is_authenticated:
+        return None, frozenset()
+    cached = getattr(user, "_role_and_committees", None)
+    if cached is None:
+        rows = list(StaffProfile.objects.filter(user_id=user.pk).values_list("role", "committees"))
+        role = rows[0][0] if rows else None
+        cached = (role, frozenset(pk for _, pk in rows if pk is not None))
+        user._role_and_committees = cached
+    return cached
 
 
-def is_admin(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+def role(user: User | None) -> str | None:
+    return _role_and_committees(user)[0]
 
 
-def is_finance(user: User) -> bool:
-    profile = _profile(user)
-    return is_admin(user) or (profile is not None and profile.role == Role.FINANCE)
+def is_admin(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
 
 
-def has_role(user: User) -> bool:
-    return is_admin(user) or _profile(user) is not None
+def is_finance(user: User | None) -> bool:
+    return is_admin(user) or role(user) == Role.FINANCE
 
 
-def committee_ids(user: User) -> set[int] | None:
-    """The committees whose data the user may read; None means every committee.
-
-    Kept on the user object for the rest of the request, as Django keeps the user itself.
-    """
-    if not hasattr(user, "_committee_ids"):
-        user._committee_ids = _committee_ids(user)
-    return user._committee_ids
+def has_role(user: User | None) -> bool:
+    return is_admin(user) or role(user) is not None
 
 
-def _committee_ids(user: User) -> set[int] | None:
+def committee_ids(user: User | None) -> frozenset[int] | None:
+    """The committees whose data the user may read; None means every committee."""
     if is_admin(user):
         return None
-    profile = _profile(user)
-    if profile is None:
-        return set()
-    ids = set(profile.committees.values_list("pk", flat=True))
-    if profile.role == Role.FINANCE and not ids:
+    role_, ids = _role_and_committees(user)
+    if role_ is None:
+        return frozenset()
+    if role_ == Role.FINANCE and not ids:
         return None
     return ids
 
@@ -82,3 +83,33 @@ def can_read_committee(user: User, committee_id: int | None) -> bool:
 
 def can_edit_committee(user: User, committee_id: int | None) -> bool:
     return is_finance(user) and can_read_committee(user, committee_id)
+
+
+def can_edit_initiative(user: User, initiative) -> bool:
+    """May ``user`` write the statuses, economy line and milestone plan of ``initiative``?"""
+    return can_edit_committee(user, initiative.responsible_committee_id)
+
+
+def can_manage_rounds(user: User) -> bool:
+    """Open and lock follow-up rounds: they concern every committee, so finance staff for all
+    committees (and administrators)."""
+    return is_finance(user) and committee_ids(user) is None
+
+
+def can_unlock_round(user: User) -> bool:
+    return is_admin(user)
+
+
+def can_maintain_agreements(user: User) -> bool:
+    """Create and change agreements, chapters and initiatives."""
+    return can_manage_rounds(user)
+
+
+def can_read_whole_municipality(user: User) -> bool:
+    """The whole municipality's report shows every committee: for those who read every one."""
+    return has_role(user) and committee_ids(user) is None
+
+
+def can_import(user: User) -> bool:
+    """Upload Excel workbooks (each change is then checked per committee)."""
+    return is_finance(user)

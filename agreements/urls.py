@@ -4,10 +4,8 @@ from agreements import views
 
 app_name = "agreements"
 
+# The agreement, initiative and committee pages show data of the apps above this one, so they
+# live there: finance (agreement, initiative) and milestones (committee).
 urlpatterns = [
     path("", views.agreement_list, name="list"),
-    path("<int:year>/", views.agreement_detail, name="detail"),
-    path("indsats/<int:pk>/", views.initiative_detail, name="initiative"),
-    path("indsats/<int:pk>/milepaele/", views.milestone_plan, name="milestone_plan"),
-    path("udvalg/<str:code>/", views.committee_detail, name="committee"),
 ]

@@ -90,7 +90,7 @@ def main() -> int:
     print("Opretter en midlertidig database og indlæser demodata …", flush=True)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        call_command("load_demo", "--no-users", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
         rows = []
         for year, point, code in REPORTS:
             round_ = FollowUpRound.objects.select_related("agreement").get(

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from environs import Env
 
@@ -67,10 +68,14 @@ MIDDLEWARE = [
     "budgetopfoelgning.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Paths and query strings with control characters are answered 400, never 500.
+    "budgetopfoelgning.middleware.RequestSanityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are never served from the browser's cache.
+    "budgetopfoelgning.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +174,14 @@ STORAGES = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# The pages of the agreements' objects are served by the apps above agreements (which may not
+# know them), so the project, which knows every app, says where they are.
+ABSOLUTE_URL_OVERRIDES = {
+    "agreements.budgetagreement": lambda o: reverse("finance:agreement", args=[o.year]),
+    "agreements.initiative": lambda o: reverse("finance:initiative", args=[o.pk]),
+    "agreements.committee": lambda o: reverse("milestones:committee", args=[o.code]),
+}
 
 # Security headers. HTTPS-only settings apply when DEBUG is off (production).
 SECURE_CONTENT_TYPE_NOSNIFF = True

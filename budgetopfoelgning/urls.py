@@ -3,7 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from agreements import converters
 from budgetopfoelgning.health import healthz
+
+# <id:...> and <code:...> in the apps' URL patterns; registered before they are included.
+converters.register()
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False), name="home"),
@@ -12,7 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("aftaler/", include("agreements.urls")),
-    path("oekonomi/", include("finance.urls")),
     path("rapporter/", include("milestones.report_urls")),
-    path("opfoelgning/", include("milestones.urls")),
+    # These two hold pages under several prefixes (aftaler/, opfoelgning/, oekonomi/).
+    path("", include("milestones.urls")),
+    path("", include("finance.urls")),
 ]

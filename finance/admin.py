@@ -1,51 +1,15 @@
-from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin for money, and for initiatives: an initiative's admin page edits its milestones
+and appropriations too, so it lives here, above the apps whose rows it shows."""
 
-from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase
-from milestones.admin import LockedRoundReadOnlyMixin
-from milestones.models import RoundLocked
-from milestones.services import StaleEdit, economy_set
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
-
-@admin.register(EconomyLine)
-class EconomyLineAdmin(LockedRoundReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["initiative", "round", "smiley", "updated_at", "updated_by"]
-    list_filter = [
-        "round__agreement",
-        "round__point",
-        "smiley",
-        "initiative__responsible_committee",
-    ]
-    search_fields = ["initiative__number", "initiative__title", "text", "status_text"]
-    list_select_related = ["initiative", "round__agreement", "updated_by"]
-    readonly_fields = ["initiative", "round", "version", "updated_at", "updated_by"]
-    fields = [
-        "initiative",
-        "round",
-        "text",
-        "smiley",
-        "status_text",
-        "version",
-        "updated_at",
-        "updated_by",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # economy lines are created when a round is opened
-
-    def save_model(self, request, obj, form, change):
-        # The same service as the round page: permission, lock, validation, history.
-        try:
-            economy_set(
-                line=obj,
-                text=obj.text,
-                smiley=obj.smiley,
-                status_text=obj.status_text,
-                actor=request.user,
-                expected_version=obj.version,
-            )
-        except (RoundLocked, StaleEdit) as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+from agreements.models import Initiative
+from finance.models import Appropriation, SavingsAmount, SavingsCase
+from milestones.admin import MilestoneInline
+from milestones.models import ChangeSource
+from milestones.services import initiative_save
 
 
 @admin.register(Appropriation)
@@ -70,3 +34,61 @@ class SavingsCaseAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     list_select_related = ["committee", "agreement"]
     inlines = [SavingsAmountInline]
+
+
+class AppropriationFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # An appropriation carries its agreement's year so the database can check the period.
+        if self.instance.chapter_id:
+            form.instance.agreement_id = self.instance.chapter.agreement.year
+        return form
+
+
+class AppropriationInline(admin.TabularInline):
+    model = Appropriation
+    formset = AppropriationFormSet
+    extra = 0
+    fields = ["kind", "year", "amount"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "part",
+        "kind",
+        "responsible_committee",
+        "responsible_center",
+        "agreement_year",
+        "closed",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "chapter__agreement",
+        "responsible_committee",
+        "responsible_center",
+        "kind",
+        "closed",
+    ]
+    search_fields = ["number", "title", "source_reference"]
+    list_select_related = ["chapter__agreement", "responsible_committee", "responsible_center"]
+    autocomplete_fields = ["responsible_center", "responsible_committee"]
+    list_per_page = 50
+    inlines = [MilestoneInline, AppropriationInline]
+    fieldsets = [
+        (None, {"fields": ["chapter", "number", "part", "title", "kind", "order", "closed"]}),
+        (_("Beskrivelse"), {"fields": ["description", "elaboration", "source_reference"]}),
+        (_("Ansvar"), {"fields": ["responsible_center", "responsible_committee", "contributors"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # An initiative created or reopened while a round is open joins that round.
+        initiative_save(
+            initiative=obj, actor=request.user, source=ChangeSource.ADMIN, validate=False
+        )
+
+    @admin.display(description=_("budgetår"), ordering="chapter__agreement__year")
+    def agreement_year(self, obj: Initiative) -> int:
+        return obj.chapter.agreement.year

@@ -62,7 +62,7 @@ STATUS_COLUMNS = [
     HEADER_ECONOMY_STATUS,
 ]
 # The columns of the milestone status; the other editable ones belong to the economy line.
-STATUS_PART = {HEADER_SMILEY, HEADER_STATUS}
+STATUS_PART = {HEADER_SMILEY, HEADER_STATUS, HEADER_MILESTONE}
 STATUS_EDITABLE = {
     HEADER_SMILEY,
     HEADER_STATUS,
@@ -133,11 +133,6 @@ def sanitize_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value or "")
 
 
-def normalize_text(value: str) -> str:
-    """Text as the services store it: Windows line breaks made plain, outer blanks removed."""
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def amount_format(value: Decimal) -> str:
     """The number format that shows ``value`` with the decimals it has (at most three)."""
     exponent = value.normalize().as_tuple().exponent
@@ -161,69 +156,73 @@ SIZE_NOTE = f"Filen skal gemmes som .xlsx og må højst fylde {megabytes(MAX_UPL
 
 
 def values_digest(*values: str) -> str:
-    """A short fingerprint of a row's values as written to the workbook."""
+    """A short fingerprint of several values (an appropriation table as planned)."""
     return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
 
 
-def status_digest(smiley: str, text: str) -> str:
-    """The fingerprint of a milestone status as downloaded."""
-    return values_digest(smiley, text)
-
-
-def economy_digest(text: str, smiley: str, status_text: str) -> str:
-    """The fingerprint of an economy line as downloaded."""
-    return values_digest(text, smiley, status_text)
-
+# The editable columns of a status workbook and the row fields they hold.
+STATUS_FIELDS = {
+    HEADER_SMILEY: "smiley",
+    HEADER_STATUS: "text",
+    HEADER_ECONOMY: "economy_text",
+    HEADER_ECONOMY_SMILEY: "economy_smiley",
+    HEADER_ECONOMY_STATUS: "economy_status_text",
+}
 
 _REFERENCE_SALT = "finance.status-workbook"
+_REFERENCE_FORMAT = 2
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-@dataclass(frozen=True)
-class PartReference:
-    """What a status workbook row knew about a milestone status or economy line at download."""
-
-    id: int
-    version: int
-    digest: str
+class OutdatedReference(ValueError):
+    """A reference written by an earlier version of the application."""
 
 
 @dataclass(frozen=True)
 class RowReference:
-    """The hidden reference of a status workbook row, signed so it cannot be forged."""
+    """The hidden reference of a status workbook row, signed so it cannot be forged.
+
+    It ties the row to its initiative and round, and holds for each field the fingerprint of
+    the value the workbook was downloaded with (``agreements.text.text_digest``), so an import
+    knows which cells the user changed and which field someone else changed meanwhile: the
+    same field-by-field rule as a save in the browser. A field of a part the row does not have
+    (no milestone or no economy line at the round) has no fingerprint.
+    """
 
     round_id: int
     initiative_id: int
-    status: PartReference | None
-    economy: PartReference | None
+    digests: dict[str, str]
 
     def sign(self) -> str:
-        def part(ref: PartReference | None) -> list:
-            return [ref.id, ref.version, ref.digest] if ref else []
-
         return signing.dumps(
-            [self.round_id, self.initiative_id, part(self.status), part(self.economy)],
+            {
+                "v": _REFERENCE_FORMAT,
+                "r": self.round_id,
+                "i": self.initiative_id,
+                "d": self.digests,
+            },
             salt=_REFERENCE_SALT,
+            compress=True,
         )
 
     @classmethod
     def load(cls, token: str) -> RowReference:
-        """The reference in ``token``; ValueError when it is not one this application signed."""
+        """The reference in ``token``; ValueError when it is not one this application signed,
+        OutdatedReference when an earlier version signed it."""
         try:
             data = signing.loads(token, salt=_REFERENCE_SALT)
         except signing.BadSignature as exc:
             raise ValueError("bad signature") from exc
+        if isinstance(data, list):
+            raise OutdatedReference("format 1")
         try:
-            round_id, initiative_id, status, economy = data
-
-            def part(values: list) -> PartReference | None:
-                if not values:
-                    return None
-                ref_id, version, digest = values
-                return PartReference(int(ref_id), int(version), str(digest))
-
-            return cls(int(round_id), int(initiative_id), part(status), part(economy))
-        except (TypeError, ValueError) as exc:
+            if data["v"] != _REFERENCE_FORMAT:
+                raise OutdatedReference(f"format {data['v']}")
+            digests = {str(name): str(digest) for name, digest in dict(data["d"]).items()}
+            return cls(int(data["r"]), int(data["i"]), digests)
+        except (TypeError, ValueError, KeyError) as exc:
+            if isinstance(exc, OutdatedReference):
+                raise
             raise ValueError("malformed reference") from exc
 
 

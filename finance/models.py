@@ -1,4 +1,4 @@
-"""Money: economy lines per round, appropriations per year and the savings catalogue."""
+"""Money: appropriations per year, the savings catalogue, and the Excel imports."""
 
 from __future__ import annotations
 
@@ -6,67 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from agreements import text as normalized
 from agreements.models import PERIOD_LENGTH, BudgetAgreement, Committee, Initiative
-from milestones.models import (
-    ECONOMY_SMILEYS,
-    TEXT_MAX_LENGTH,
-    FollowUpRound,
-    LockGuardedModel,
-    LockGuardQuerySet,
-    Smiley,
-)
-
-
-class EconomyLine(LockGuardedModel):
-    """The Økonomi row of an initiative at one round: what money it has or must save."""
-
-    initiative = models.ForeignKey(
-        Initiative,
-        on_delete=models.CASCADE,
-        related_name="economy_lines",
-        verbose_name=_("indsats"),
-    )
-    round = models.ForeignKey(
-        FollowUpRound,
-        on_delete=models.CASCADE,
-        related_name="economy_lines",
-        verbose_name=_("opfølgning"),
-    )
-    text = models.TextField(_("økonomi"), blank=True, max_length=TEXT_MAX_LENGTH)
-    smiley = models.CharField(
-        _("smiley"), max_length=20, choices=Smiley.choices, default=Smiley.NOT_ASSESSED
-    )
-    status_text = models.TextField(_("status"), blank=True, max_length=TEXT_MAX_LENGTH)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ændret af"),
-    )
-
-    history = HistoricalRecords(verbose_name=_("historik for økonomilinje"))
-    objects = LockGuardQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["round", "initiative"]
-        verbose_name = _("økonomilinje")
-        verbose_name_plural = _("økonomilinjer")
-        constraints = [
-            models.UniqueConstraint(fields=["initiative", "round"], name="economy_line_unique"),
-            models.CheckConstraint(
-                condition=Q(smiley__in=[s.value for s in ECONOMY_SMILEYS]),
-                name="economy_line_smiley_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.initiative.label}: {self.round.label}"
+from milestones.models import FollowUpRound
 
 
 class SpendingKind(models.TextChoices):
@@ -149,8 +92,8 @@ class SavingsCase(models.Model):
         related_name="savings_cases",
         verbose_name=_("udvalg"),
     )
-    code = models.CharField(_("nr."), max_length=20)
-    title = models.CharField(_("indsats"), max_length=300)
+    code = normalized.CharField(_("nr."), max_length=20)
+    title = normalized.CharField(_("indsats"), max_length=300)
     marked = models.BooleanField(_("markeret (*)"), default=False)
     capital_investment = models.DecimalField(
         _("anlægsinvestering (mio. kr.)"), max_digits=10, decimal_places=3, null=True, blank=True
@@ -245,7 +188,7 @@ class ImportBatch(models.Model):
         verbose_name=_("indlæst af"),
     )
     created_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
-    file_name = models.CharField(
+    file_name = normalized.CharField(
         _("filnavn"), max_length=200, blank=True, help_text=_("Kun til visning.")
     )
     file_sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -5,10 +5,10 @@ itself is never kept. ``import_batch_confirm`` applies the plan in one transacti
 checking it against the database as it is now: if anything the plan depends on has changed
 since the preview, nothing is applied, the plan is renewed and the user sees the new preview.
 
-The statuses are written by ``statuses_bulk_set`` under the rules of
-``milestones.services.status_set``/``economy_set`` (open round, permission, valid smiley, text
-length, refused stale versions) with one history record per changed row, as if typed in the
-browser, but in bulk, so the number of queries does not grow with the rows.
+The statuses are written through ``milestones.services.rows_bulk_save``: the row logic of a
+save in the browser (open round, permission, valid smiley, text rule, field-level conflicts),
+with one history record per changed row naming the path (Excel), in bulk, so the number of
+queries does not grow with the rows.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import BudgetAgreement
-from agreements.permissions import can_edit_committee, is_finance
+from agreements.permissions import can_import
 from finance import excel
 from finance.imports import (
     MAX_UPLOAD_BYTES,
@@ -39,21 +39,16 @@ from finance.imports import (
     replan_statuses,
     too_big_message,
 )
+from finance.imports.statuses import changes_as_edits
 from finance.models import (
     Appropriation,
-    EconomyLine,
     ImportBatch,
     ImportKind,
     ImportState,
     SpendingKind,
 )
-from milestones.models import (
-    ECONOMY_SMILEYS,
-    MILESTONE_SMILEYS,
-    TEXT_MAX_LENGTH,
-    FollowUpRound,
-    MilestoneStatus,
-)
+from milestones.models import ChangeSource, FollowUpRound
+from milestones.services import RowConflict, rows_bulk_save
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +100,7 @@ def import_batch_create(
 ) -> ImportBatch:
     """Read ``upload`` into a plan and keep it for confirmation; ImportRefused if it has
     problems. Only the file's SHA-256, size and (for display) name are stored with the plan."""
-    if not is_finance(actor):
+    if not can_import(actor):
         raise PermissionDenied(_("Kun Økonomi og Styring kan indlæse filer."))
     refusal = refuse_file_name(upload.name or "")
     if refusal is None and (upload.size or 0) > MAX_UPLOAD_BYTES:
@@ -245,7 +240,7 @@ def appropriations_bulk_set(
     two imports into one agreement run one after the other), its initiatives and
     appropriations, and one bulk insert, update and delete.
     """
-    if not is_finance(actor):
+    if not can_import(actor):
         raise PermissionDenied(_("Kun Økonomi og Styring kan ændre bevillinger."))
     BudgetAgreement.objects.select_for_update().get(pk=agreement.pk)
     context = AppropriationContext.load(agreement, actor, lock=True)
@@ -299,96 +294,22 @@ def appropriations_bulk_set(
 # Statuses ----------------------------------------------------------------------------------
 
 
-def _clean_text(value: str) -> str:
-    text = excel.normalize_text(value)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ValidationError(
-            _("Teksten må højst være %(max)d tegn (den er %(length)d).")
-            % {"max": TEXT_MAX_LENGTH, "length": len(text)}
-        )
-    return text
-
-
-def _check_smiley(value: str, allowed) -> str:
-    if value not in [smiley.value for smiley in allowed]:
-        raise ValidationError(_("Ukendt smiley: %(value)s.") % {"value": value})
-    return value
-
-
-@transaction.atomic
 def statuses_bulk_set(*, round: FollowUpRound, changes: list[dict], actor, reason: str = "") -> int:
-    """Write milestone statuses and economy lines of one round, as the browser would.
-
-    Each change names the row, the version it was planned against and the new values. Every
-    rule of ``status_set``/``economy_set`` holds: the round must be open (RoundLocked), the
-    actor must be allowed to edit the initiative's committee (PermissionDenied), smileys and
-    texts must be valid (ValidationError), and a row whose version moved on is refused
-    (ImportOutdated). A row whose values are already the new ones writes nothing. Each written
-    row gets its version raised and one history record naming the actor. A constant number of
-    queries, whatever the number of rows (bulk updates and inserts in batches).
-    """
-    round_ = FollowUpRound.objects.select_for_update().select_related("agreement").get(pk=round.pk)
-    round_.ensure_open()
-    now = timezone.now()
-    written = 0
-    for model, part, fields, allowed, initiative_path in (
-        (MilestoneStatus, "status", ("smiley", "text"), MILESTONE_SMILEYS, "milestone__initiative"),
-        (EconomyLine, "economy", ("text", "smiley", "status_text"), ECONOMY_SMILEYS, "initiative"),
-    ):
-        part_changes = [change for change in changes if change["part"] == part]
-        if not part_changes:
-            continue
-        current = {
-            row.pk: row
-            for row in model.objects.select_for_update(of=("self",))
-            .filter(round=round_, pk__in=[change["id"] for change in part_changes])
-            .select_related(initiative_path)
-        }
-        to_write = []
-        for change in part_changes:
-            row = current.get(change["id"])
-            if row is None:
-                raise ImportOutdated
-            initiative = row.milestone.initiative if part == "status" else row.initiative
-            if not can_edit_committee(actor, initiative.responsible_committee_id):
-                raise PermissionDenied(_("Du kan ikke ændre indsatser under dette udvalg."))
-            values = {
-                name: _check_smiley(change["values"][name], allowed)
-                if name == "smiley"
-                else _clean_text(change["values"][name])
-                for name in fields
-            }
-            if all(getattr(row, name) == value for name, value in values.items()):
-                continue
-            if row.version != change["version"]:
-                raise ImportOutdated
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.version += 1
-            row.updated_by = actor
-            row.updated_at = now
-            row._history_user = actor
-            to_write.append(row)
-        if to_write:
-            # The rows exist and are locked: writing them back as an upsert costs one statement
-            # per batch, where bulk_update would build a CASE expression per row and field (a
-            # millisecond per row in Python). The history gets one record per row, as
-            # simple_history's bulk_update_with_history would write it.
-            model.objects.bulk_create(
-                to_write,
-                batch_size=BATCH_SIZE,
-                update_conflicts=True,
-                unique_fields=["id"],
-                update_fields=[*fields, "version", "updated_by", "updated_at"],
-            )
-            model.history.bulk_history_create(
-                to_write,
-                batch_size=BATCH_SIZE,
-                update=True,
-                default_user=actor,
-                default_change_reason=reason,
-                default_date=now,
-            )
-        written += len(to_write)
-    logger.info("event=statuses_imported round=%s user=%s written=%d", round_.pk, actor.pk, written)
-    return written
+    """Apply a status workbook's planned changes through the row service, as if typed in the
+    browser: every rule of ``milestones.services.row_save`` holds (open round, permission,
+    valid smileys and texts, field-level conflicts), in bulk. A field someone changed since the
+    preview makes the plan outdated (ImportOutdated); nothing is written then."""
+    try:
+        result = rows_bulk_save(
+            round=round,
+            edits=changes_as_edits(changes),
+            actor=actor,
+            source=ChangeSource.EXCEL,
+            reason=reason,
+        )
+    except RowConflict as exc:
+        raise ImportOutdated from exc
+    logger.info(
+        "event=statuses_imported round=%s user=%s written=%d", round.pk, actor.pk, result.written
+    )
+    return result.written

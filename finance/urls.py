@@ -1,38 +1,43 @@
 from django.urls import path
 
-from finance import views
+from finance.views import excel, pages
 
 app_name = "finance"
 
 urlpatterns = [
+    # Pages that show every app's data.
+    path("aftaler/<id:year>/", pages.agreement_detail, name="agreement"),
+    path("aftaler/indsats/<id:pk>/", pages.initiative_detail, name="initiative"),
+    path("aftaler/indsats/<id:pk>/milepaele/", pages.milestone_plan, name="milestone_plan"),
+    # Excel.
     path(
-        "aftale/<int:year>/bevillinger.xlsx",
-        views.appropriation_overview,
+        "oekonomi/aftale/<id:year>/bevillinger.xlsx",
+        excel.appropriation_overview,
         name="appropriation_overview",
     ),
     path(
-        "aftale/<int:year>/bevillinger-skabelon.xlsx",
-        views.appropriation_template,
+        "oekonomi/aftale/<id:year>/bevillinger-skabelon.xlsx",
+        excel.appropriation_template,
         name="appropriation_template",
     ),
     path(
-        "aftale/<int:year>/bevillinger/indlaes/",
-        views.appropriation_import,
+        "oekonomi/aftale/<id:year>/bevillinger/indlaes/",
+        excel.appropriation_import,
         name="appropriation_import",
     ),
     path(
-        "opfoelgning/<int:pk>/status/udvalg/<str:code>.xlsx",
-        views.status_workbook_committee,
+        "oekonomi/opfoelgning/<id:pk>/status/udvalg/<code:code>.xlsx",
+        excel.status_workbook_committee,
         name="status_workbook_committee",
     ),
     path(
-        "opfoelgning/<int:pk>/status/center/<int:center_pk>.xlsx",
-        views.status_workbook_center,
+        "oekonomi/opfoelgning/<id:pk>/status/center/<id:center_pk>.xlsx",
+        excel.status_workbook_center,
         name="status_workbook_center",
     ),
-    path("opfoelgning/<int:pk>/oversigt.xlsx", views.round_overview, name="round_overview"),
-    path("opfoelgning/<int:pk>/status/indlaes/", views.status_import, name="status_import"),
-    path("indlaesning/<int:pk>/", views.import_preview, name="import_preview"),
-    path("indlaesning/<int:pk>/bekraeft/", views.import_confirm, name="import_confirm"),
-    path("indlaesning/<int:pk>/annuller/", views.import_cancel, name="import_cancel"),
+    path("oekonomi/opfoelgning/<id:pk>/oversigt.xlsx", excel.round_overview, name="round_overview"),
+    path("oekonomi/opfoelgning/<id:pk>/status/indlaes/", excel.status_import, name="status_import"),
+    path("oekonomi/indlaesning/<id:pk>/", excel.import_preview, name="import_preview"),
+    path("oekonomi/indlaesning/<id:pk>/bekraeft/", excel.import_confirm, name="import_confirm"),
+    path("oekonomi/indlaesning/<id:pk>/annuller/", excel.import_cancel, name="import_cancel"),
 ]

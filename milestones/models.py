@@ -3,15 +3,46 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
+from agreements import text as normalized
 from agreements.models import BudgetAgreement, Initiative
 
+# The longest milestone, status or economy text: about two pages of the report.
 TEXT_MAX_LENGTH = 4000
+
+
+class ChangeSource(models.TextChoices):
+    """Through which path a change was made; every history record says it."""
+
+    BROWSER = "browser", _("browser")
+    EXCEL = "excel", _("Excel-indlæsning")
+    ADMIN = "admin", _("administration")
+    COMMAND = "command", _("kommando")
+
+
+class HistorySource(models.Model):
+    """The path of a change, on the history records of the round's rows."""
+
+    history_source = models.CharField(
+        _("ændret via"), max_length=10, choices=ChangeSource.choices, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _record_history_source(sender, instance, history_instance, **kwargs) -> None:
+    # The services set ``_history_source`` beside ``_history_user``; the history record copies it.
+    if hasattr(history_instance, "history_source"):
+        history_instance.history_source = getattr(instance, "_history_source", "") or ""
 
 
 class Smiley(models.TextChoices):
@@ -51,6 +82,25 @@ class RoundLocked(Exception):
             if round is not None
             else _("Opfølgningen er låst og kan ikke ændres.")
         )
+
+
+def cascade_unless_locked(collector, field, sub_objs, using) -> None:
+    """``on_delete`` for the rows of a round: they go with their parent (an initiative, a
+    milestone, an open round) unless they belong to a locked round. A locked round's report
+    must stay reproducible, so deleting an initiative, chapter or agreement that has rows in
+    a locked round is refused on every path (admin shows the protected rows)."""
+    objs = list(sub_objs)
+    if objs and field.model.any_locked(objs):
+        locked = [obj for obj in objs if obj.locked_round() is not None]
+        raise models.ProtectedError(
+            _(
+                "Kan ikke slettes: %(count)d række(r) hører til en låst opfølgning, hvis "
+                "rapport skal kunne genskabes."
+            )
+            % {"count": len(locked)},
+            locked,
+        )
+    models.CASCADE(collector, field, objs, using)
 
 
 class LockGuardQuerySet(models.QuerySet):
@@ -153,7 +203,7 @@ class FollowUpRound(models.Model):
         verbose_name=_("låst af"),
     )
 
-    history = HistoricalRecords(verbose_name=_("historik for opfølgning"))
+    history = HistoricalRecords(verbose_name=_("historik for opfølgning"), bases=[HistorySource])
 
     class Meta:
         ordering = ["-agreement__year", "point"]
@@ -187,6 +237,25 @@ class FollowUpRound(models.Model):
         if self.is_locked:
             raise RoundLocked(self)
 
+    @classmethod
+    def lock_shared(cls, pk: int) -> FollowUpRound:
+        """The round, read under a lock that ``round_lock`` waits for (call in a transaction).
+
+        Every write to a round's rows reads the round's state this way before it checks that
+        the round is open, so a lock cannot slip in between the check and the write: locking
+        takes the round FOR UPDATE, which waits for the writes under way and is then seen by
+        every later one. PostgreSQL's FOR KEY SHARE lets writes to one round run side by side
+        (Django's select_for_update has no shared mode). SQLite writes one transaction at a
+        time anyway (transactions begin IMMEDIATE, see settings).
+        """
+        if connection.vendor != "postgresql":
+            return cls.objects.get(pk=pk)
+        table = connection.ops.quote_name(cls._meta.db_table)
+        rows = list(cls.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [pk]))
+        if not rows:
+            raise cls.DoesNotExist
+        return rows[0]
+
 
 class Milestone(LockGuardedModel):
     """What an initiative must have reached at one follow-up point (milepæl).
@@ -196,14 +265,14 @@ class Milestone(LockGuardedModel):
 
     initiative = models.ForeignKey(
         Initiative,
-        on_delete=models.CASCADE,
+        on_delete=cascade_unless_locked,
         related_name="milestones",
         verbose_name=_("indsats"),
     )
     point = models.PositiveSmallIntegerField(_("opfølgning"), choices=FollowUpPoint.choices)
-    text = models.TextField(_("milepæl"), blank=True, max_length=TEXT_MAX_LENGTH)
+    text = normalized.TextField(_("milepæl"), blank=True, max_length=TEXT_MAX_LENGTH)
 
-    history = HistoricalRecords(verbose_name=_("historik for milepæl"))
+    history = HistoricalRecords(verbose_name=_("historik for milepæl"), bases=[HistorySource])
     objects = LockGuardQuerySet.as_manager()
 
     class Meta:
@@ -257,22 +326,9 @@ class Milestone(LockGuardedModel):
         ).first()
 
 
-class MilestoneStatus(LockGuardedModel):
-    """The assessment of a milestone at its follow-up round: a smiley and an optional text."""
+class RoundRecord(LockGuardedModel):
+    """A record of a round's row that people write: counted and stamped with who wrote last."""
 
-    milestone = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("milepæl")
-    )
-    round = models.ForeignKey(
-        FollowUpRound,
-        on_delete=models.CASCADE,
-        related_name="milestone_statuses",
-        verbose_name=_("opfølgning"),
-    )
-    smiley = models.CharField(
-        _("smiley"), max_length=20, choices=Smiley.choices, default=Smiley.NOT_ASSESSED
-    )
-    text = models.TextField(_("status"), blank=True, max_length=TEXT_MAX_LENGTH)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -284,8 +340,35 @@ class MilestoneStatus(LockGuardedModel):
         verbose_name=_("ændret af"),
     )
 
-    history = HistoricalRecords(verbose_name=_("historik for milepælsstatus"))
     objects = LockGuardQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class MilestoneStatus(RoundRecord):
+    """The assessment of a milestone at its follow-up round: a smiley and an optional text."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=cascade_unless_locked,
+        related_name="statuses",
+        verbose_name=_("milepæl"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=cascade_unless_locked,
+        related_name="milestone_statuses",
+        verbose_name=_("opfølgning"),
+    )
+    smiley = models.CharField(
+        _("smiley"), max_length=20, choices=Smiley.choices, default=Smiley.NOT_ASSESSED
+    )
+    text = normalized.TextField(_("status"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    history = HistoricalRecords(
+        verbose_name=_("historik for milepælsstatus"), bases=[HistorySource]
+    )
 
     class Meta:
         ordering = ["round", "milestone"]
@@ -301,6 +384,48 @@ class MilestoneStatus(LockGuardedModel):
 
     def __str__(self) -> str:
         return f"{self.milestone}: {self.get_smiley_display()}"
+
+
+class EconomyLine(RoundRecord):
+    """The Økonomi row of an initiative at one round: what money it has or must save.
+
+    It is part of the round: opened, locked and versioned with the round's milestone statuses.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=cascade_unless_locked,
+        related_name="economy_lines",
+        verbose_name=_("indsats"),
+    )
+    round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=cascade_unless_locked,
+        related_name="economy_lines",
+        verbose_name=_("opfølgning"),
+    )
+    text = normalized.TextField(_("økonomi"), blank=True, max_length=TEXT_MAX_LENGTH)
+    smiley = models.CharField(
+        _("smiley"), max_length=20, choices=Smiley.choices, default=Smiley.NOT_ASSESSED
+    )
+    status_text = normalized.TextField(_("status"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    history = HistoricalRecords(verbose_name=_("historik for økonomilinje"), bases=[HistorySource])
+
+    class Meta:
+        ordering = ["round", "initiative"]
+        verbose_name = _("økonomilinje")
+        verbose_name_plural = _("økonomilinjer")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "round"], name="economy_line_unique"),
+            models.CheckConstraint(
+                condition=Q(smiley__in=[s.value for s in ECONOMY_SMILEYS]),
+                name="economy_line_smiley_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.label}: {self.round.label}"
 
 
 class FrozenReport(models.Model):

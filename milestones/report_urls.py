@@ -5,6 +5,6 @@ from milestones import report_views
 app_name = "reports"
 
 urlpatterns = [
-    path("<int:round_pk>/", report_views.municipality_report, name="municipality"),
-    path("<int:round_pk>/<str:committee_code>/", report_views.committee_report, name="committee"),
+    path("<id:round_pk>/", report_views.municipality_report, name="municipality"),
+    path("<id:round_pk>/<code:committee_code>/", report_views.committee_report, name="committee"),
 ]

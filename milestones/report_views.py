@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from agreements.permissions import can_read_whole_municipality
 from agreements.selectors import get_committee_for_user
-from milestones.reports.access import ensure_can_read_whole_municipality
 from milestones.reports.render import RenderedReport, build_report
 from milestones.selectors import get_round_for_user
 
@@ -27,7 +28,8 @@ def pdf_response(report: RenderedReport) -> HttpResponse:
 @login_required
 def municipality_report(request: HttpRequest, round_pk: int) -> HttpResponse:
     round_ = get_round_for_user(user=request.user, pk=round_pk)
-    ensure_can_read_whole_municipality(request.user)
+    if not can_read_whole_municipality(request.user):
+        raise PermissionDenied
     return pdf_response(build_report(round_))
 
 

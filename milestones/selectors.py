@@ -1,21 +1,31 @@
-"""Reads of rounds, milestones, statuses and their history."""
+"""Reads of rounds and their rows, milestone plans, counts and history.
+
+``round_rows`` is the one reader of a round's rows: the round page, the overview, the report,
+the status and overview workbooks all format what it returns (one source, many formats), and
+``count_smileys`` is the one place smileys are counted.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from agreements.models import Committee, Initiative
-from agreements.permissions import committee_filter, has_role
-from finance.models import EconomyLine
+from agreements.models import Center, Committee, Initiative
+from agreements.permissions import can_edit_initiative, committee_filter, has_role
 from milestones.filters import RoundRowFilter
 from milestones.models import (
+    ECONOMY_SMILEYS,
+    MILESTONE_SMILEYS,
+    ChangeSource,
+    EconomyLine,
     FollowUpPoint,
     FollowUpRound,
     Milestone,
@@ -24,16 +34,483 @@ from milestones.models import (
     point_label,
 )
 
+# Rounds ------------------------------------------------------------------------------------
+
+
+def rounds_for_user(user) -> QuerySet[FollowUpRound]:
+    if not has_role(user):
+        raise PermissionDenied
+    return FollowUpRound.objects.select_related("agreement", "locked_by").order_by(
+        "-agreement__year", "point"
+    )
+
+
+def get_round_for_user(*, user, pk: int) -> FollowUpRound:
+    """The round if the user has a role; rounds themselves are visible to every role, their
+    rows only for the user's committees."""
+    if not has_role(user):
+        raise PermissionDenied
+    try:
+        return FollowUpRound.objects.select_related("agreement", "locked_by").get(pk=pk)
+    except FollowUpRound.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def previous_round(round: FollowUpRound) -> FollowUpRound | None:
+    return (
+        FollowUpRound.objects.filter(agreement_id=round.agreement_id, point__lt=round.point)
+        .order_by("-point")
+        .first()
+    )
+
+
+# The rows of a round -----------------------------------------------------------------------
+
+
+@dataclass
+class EarlierSmileys:
+    """The smileys an initiative got at an earlier round of the agreement."""
+
+    point: int
+    label: str
+    smiley: str | None
+    economy_smiley: str | None
+
+
+@dataclass
+class RowPoint:
+    """One follow-up point of a row's milestone plan, as the report prints it."""
+
+    point: int
+    label: str
+    milestone: str
+    # None for a point after the round: it has no assessment yet and shows no smiley.
+    smiley: str | None
+    status_text: str
+
+
+@dataclass
+class RoundRow:
+    """One initiative of a round: its milestone for the round's point with the status, and its
+    economy line. Either may be missing in old data; a round opened here has both."""
+
+    initiative: Initiative
+    status: MilestoneStatus | None
+    economy: EconomyLine | None
+    earlier: list[EarlierSmileys] = field(default_factory=list)
+    points: list[RowPoint] = field(default_factory=list)
+    can_edit: bool = False
+
+    @property
+    def milestone(self) -> Milestone | None:
+        return self.status.milestone if self.status is not None else None
+
+    @property
+    def smiley(self) -> str:
+        return self.status.smiley if self.status is not None else Smiley.NOT_ASSESSED
+
+    @property
+    def economy_smiley(self) -> str:
+        return self.economy.smiley if self.economy is not None else Smiley.NOT_ASSESSED
+
+    @property
+    def smileys(self) -> tuple[str, str]:
+        return self.smiley, self.economy_smiley
+
+    @property
+    def milestone_missing(self) -> bool:
+        return self.status is not None and self.status.smiley == Smiley.NOT_ASSESSED
+
+    @property
+    def economy_missing(self) -> bool:
+        return self.economy is not None and self.economy.smiley == Smiley.NOT_ASSESSED
+
+    @property
+    def is_missing(self) -> bool:
+        return self.milestone_missing or self.economy_missing
+
+    @property
+    def previous(self) -> EarlierSmileys | None:
+        return self.earlier[-1] if self.earlier else None
+
+
+def _in_round(round: FollowUpRound) -> Q:
+    """Initiatives that are part of the round: they have its status or its economy line."""
+    return Q(
+        Exists(MilestoneStatus.objects.filter(round=round, milestone__initiative=OuterRef("pk")))
+    ) | Q(Exists(EconomyLine.objects.filter(round=round, initiative=OuterRef("pk"))))
+
+
+def round_initiatives(*, round: FollowUpRound, user) -> QuerySet[Initiative]:
+    """The initiatives of the round that ``user`` may read (``None``: every one, for reports
+    and snapshots whose callers check access themselves)."""
+    queryset = Initiative.objects.filter(chapter__agreement_id=round.agreement_id).filter(
+        _in_round(round)
+    )
+    if user is not None:
+        queryset = queryset.filter(committee_filter(user, "responsible_committee"))
+    return queryset
+
+
+def _agreement_order(initiative: Initiative) -> tuple:
+    return (
+        initiative.chapter.number,
+        initiative.sort_key,
+        initiative.part,
+        initiative.order,
+        initiative.title,
+    )
+
+
+def committee_order(initiative: Initiative) -> tuple:
+    committee = initiative.responsible_committee
+    return (
+        committee is None,
+        committee.order if committee else 0,
+        committee.name if committee else "",
+        *_agreement_order(initiative),
+    )
+
+
+def round_rows(
+    *,
+    round: FollowUpRound,
+    user,
+    initiatives: QuerySet[Initiative] | None = None,
+    committee: Committee | None = None,
+    center: Center | None = None,
+    initiative_ids: Iterable[int] | None = None,
+    with_earlier: bool = True,
+    with_plan: bool = False,
+    order: Callable[[Initiative], tuple] = _agreement_order,
+) -> list[RoundRow]:
+    """The round's rows that ``user`` may read, in the agreement's order (or ``order``).
+
+    Narrowed to ``initiatives`` (a filtered queryset of ``round_initiatives``), one committee,
+    one center or some initiatives. A constant number of queries, whatever the number of rows:
+    initiatives (with chapter, committee and center), statuses (with milestone), economy
+    lines; with ``with_earlier`` the smileys (and texts) of the earlier rounds; with
+    ``with_plan`` the milestones of every point.
+    """
+    queryset = initiatives if initiatives is not None else round_initiatives(round=round, user=user)
+    if committee is not None:
+        queryset = queryset.filter(responsible_committee=committee)
+    if center is not None:
+        queryset = queryset.filter(responsible_center=center)
+    if initiative_ids is not None:
+        queryset = queryset.filter(pk__in=list(initiative_ids))
+    found = list(
+        queryset.select_related("chapter", "responsible_committee", "responsible_center").order_by()
+    )
+    if not found:
+        return []
+    by_id = {initiative.pk: initiative for initiative in found}
+    ids = list(by_id)
+    statuses = {
+        status.milestone.initiative_id: status
+        for status in MilestoneStatus.objects.filter(
+            round=round, milestone__initiative_id__in=ids
+        ).select_related("milestone", "updated_by")
+    }
+    lines = {
+        line.initiative_id: line
+        for line in EconomyLine.objects.filter(round=round, initiative_id__in=ids).select_related(
+            "updated_by"
+        )
+    }
+    year = round.agreement.year
+    earlier: dict[int, dict[int, EarlierSmileys]] = defaultdict(dict)
+    status_texts: dict[tuple[int, int], str] = {}
+    if (with_earlier or with_plan) and round.point > FollowUpPoint.FIRST:
+        for initiative_id, point, smiley, text in _earlier_statuses(round, ids):
+            earlier[initiative_id][point] = EarlierSmileys(
+                point, point_label(point, year), smiley, None
+            )
+            status_texts[(initiative_id, point)] = text
+        if with_earlier:
+            for initiative_id, point, smiley in EconomyLine.objects.filter(
+                round__agreement_id=round.agreement_id,
+                round__point__lt=round.point,
+                initiative_id__in=ids,
+            ).values_list("initiative_id", "round__point", "smiley"):
+                entry = earlier[initiative_id].get(point)
+                if entry is None:
+                    entry = earlier[initiative_id][point] = EarlierSmileys(
+                        point, point_label(point, year), None, None
+                    )
+                entry.economy_smiley = smiley
+    plan: dict[tuple[int, int], str] = {}
+    if with_plan:
+        plan = {
+            (initiative_id, point): text
+            for initiative_id, point, text in Milestone.objects.filter(
+                initiative_id__in=ids
+            ).values_list("initiative_id", "point", "text")
+        }
+
+    rows = []
+    for initiative in sorted(found, key=order):
+        status = statuses.get(initiative.pk)
+        row = RoundRow(
+            initiative=initiative,
+            status=status,
+            economy=lines.get(initiative.pk),
+            earlier=[earlier[initiative.pk][p] for p in sorted(earlier.get(initiative.pk, {}))]
+            if with_earlier
+            else [],
+            can_edit=user is not None
+            and not round.is_locked
+            and can_edit_initiative(user, initiative),
+        )
+        if with_plan:
+            row.points = _row_points(round, row, plan, earlier, status_texts)
+        rows.append(row)
+    return rows
+
+
+def _earlier_statuses(round: FollowUpRound, ids: list[int]):
+    """(initiative, point, smiley, text) of the statuses at the agreement's earlier rounds; a
+    status belongs to the round of its milestone's point."""
+    return MilestoneStatus.objects.filter(
+        round__agreement_id=round.agreement_id,
+        round__point__lt=round.point,
+        milestone__point=F("round__point"),
+        milestone__initiative_id__in=ids,
+    ).values_list("milestone__initiative_id", "round__point", "smiley", "text")
+
+
+def _row_points(round, row, plan, earlier, status_texts) -> list[RowPoint]:
+    year = round.agreement.year
+    points = []
+    for point in FollowUpPoint.values:
+        key = (row.initiative.pk, point)
+        if point > round.point:
+            smiley, text = None, ""
+        elif point == round.point:
+            smiley = row.smiley
+            text = row.status.text if row.status is not None else ""
+        else:
+            entry = earlier.get(row.initiative.pk, {}).get(point)
+            smiley = entry.smiley if entry and entry.smiley else Smiley.NOT_ASSESSED.value
+            text = status_texts.get(key, "")
+        points.append(RowPoint(point, point_label(point, year), plan.get(key, ""), smiley, text))
+    return points
+
+
+def round_page_rows(*, round: FollowUpRound, user, data: QueryDict | None):
+    """The round page's filter (for its form) and rows, ordered by committee for grouping."""
+    row_filter = RoundRowFilter(
+        data=data or None,
+        queryset=round_initiatives(round=round, user=user),
+        round=round,
+        request_user=user,
+    )
+    rows = round_rows(round=round, user=user, initiatives=row_filter.qs, order=committee_order)
+    return row_filter, rows
+
+
+def get_row_for_user(
+    *, round: FollowUpRound, user, initiative_id: int, with_earlier: bool = True
+) -> RoundRow:
+    """One row of the round, if the user may read its committee (else 404); ``row.can_edit``
+    says whether they may change it."""
+    rows = round_rows(
+        round=round, user=user, initiative_ids=[initiative_id], with_earlier=with_earlier
+    )
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
+def get_round_initiative_for_user(
+    *, round: FollowUpRound, user, initiative_id: int
+) -> tuple[Initiative, bool]:
+    """An initiative of the round the user may read (else 404), and whether they may change
+    its row. One query; a save reads the row's records itself, under lock."""
+    try:
+        initiative = (
+            round_initiatives(round=round, user=user)
+            .select_related("chapter", "responsible_committee", "responsible_center")
+            .get(pk=initiative_id)
+        )
+    except Initiative.DoesNotExist as exc:
+        raise Http404 from exc
+    return initiative, not round.is_locked and can_edit_initiative(user, initiative)
+
+
+def missing_q(round: FollowUpRound) -> Q:
+    """Initiatives whose milestone or economy line at the round is not assessed yet."""
+    return Q(
+        Exists(
+            MilestoneStatus.objects.filter(
+                round=round, milestone__initiative=OuterRef("pk"), smiley=Smiley.NOT_ASSESSED
+            )
+        )
+    ) | Q(
+        Exists(
+            EconomyLine.objects.filter(
+                round=round, initiative=OuterRef("pk"), smiley=Smiley.NOT_ASSESSED
+            )
+        )
+    )
+
+
+@dataclass
+class RoundProgress:
+    initiatives: int
+    missing: int
+
+
+def round_progress(*, round: FollowUpRound, user) -> RoundProgress:
+    """How many of the round's rows the user may read, and how many still miss an assessment
+    (whatever the page's filters show). One query; the page and every save show it."""
+    counts = round_initiatives(round=round, user=user).aggregate(
+        initiatives=Count("pk"), missing=Count("pk", filter=missing_q(round))
+    )
+    return RoundProgress(**counts)
+
+
+# Counting ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SmileyCounts:
+    """How many initiatives got each smiley, for the milestones and for the economy."""
+
+    initiatives: int = 0
+    milestones: dict[str, int] = field(
+        default_factory=lambda: {s.value: 0 for s in MILESTONE_SMILEYS}
+    )
+    economy: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ECONOMY_SMILEYS})
+    missing: int = 0
+
+    def add(self, milestone: str | None, economy: str | None) -> None:
+        self.initiatives += 1
+        milestone = milestone or Smiley.NOT_ASSESSED
+        economy = economy or Smiley.NOT_ASSESSED
+        self.milestones[milestone] += 1
+        self.economy[economy] += 1
+        if Smiley.NOT_ASSESSED in (milestone, economy):
+            self.missing += 1
+
+    @property
+    def milestone_counts(self) -> list[int]:
+        return [self.milestones[s.value] for s in MILESTONE_SMILEYS]
+
+    @property
+    def economy_counts(self) -> list[int]:
+        return [self.economy[s.value] for s in ECONOMY_SMILEYS]
+
+    @property
+    def done(self) -> int:
+        return self.initiatives - self.missing
+
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+def count_smileys(
+    items: Iterable[T],
+    smileys: Callable[[T], tuple[str | None, str | None]] = lambda row: row.smileys,
+    key: Callable[[T], K] | None = None,
+) -> tuple[dict[K, SmileyCounts], SmileyCounts]:
+    """Count the (milestone, economy) smileys of ``items``: per ``key`` and in total. The one
+    count of the application: page counters, overview, report summary and workbooks."""
+    groups: dict[K, SmileyCounts] = {}
+    total = SmileyCounts()
+    for item in items:
+        milestone, economy = smileys(item)
+        total.add(milestone, economy)
+        if key is not None:
+            groups.setdefault(key(item), SmileyCounts()).add(milestone, economy)
+    return groups, total
+
+
+@dataclass
+class CommitteeCounts:
+    committee: Committee | None
+    counts: SmileyCounts
+
+
+@dataclass
+class MissingItem:
+    initiative: Initiative
+    milestone_missing: bool
+    economy_missing: bool
+
+
+@dataclass
+class RoundOverview:
+    round: FollowUpRound
+    committees: list[CommitteeCounts]
+    totals: SmileyCounts
+    missing_by_center: list[tuple[str, list[MissingItem]]]
+    days_to_deadline: int | None
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -(self.days_to_deadline or 0))
+
+    @property
+    def missing_count(self) -> int:
+        return self.totals.missing
+
+
+def days_to_deadline(round: FollowUpRound, today: datetime.date | None = None) -> int | None:
+    if round.deadline is None:
+        return None
+    return (round.deadline - (today or timezone.localdate())).days
+
+
+def round_overview(*, round: FollowUpRound, user, today: datetime.date | None = None):
+    """Counts per committee and what is missing per center: the round's rows, counted."""
+    rows = round_rows(round=round, user=user, with_earlier=False, order=committee_order)
+    by_committee, totals = count_smileys(rows, key=lambda row: row.initiative.responsible_committee)
+    committees = [CommitteeCounts(committee, counts) for committee, counts in by_committee.items()]
+    by_center: dict[str, list[MissingItem]] = defaultdict(list)
+    for row in rows:
+        if row.is_missing:
+            center = row.initiative.responsible_center
+            by_center[center.name if center else ""].append(
+                MissingItem(row.initiative, row.milestone_missing, row.economy_missing)
+            )
+    grouped = sorted(by_center.items(), key=lambda item: (item[0] == "", item[0]))
+    return RoundOverview(round, committees, totals, grouped, days_to_deadline(round, today))
+
+
+def round_centers(*, round: FollowUpRound, committees: QuerySet[Committee]) -> QuerySet[Center]:
+    """The responsible centers of the round's initiatives under ``committees``. One query."""
+    return Center.objects.filter(
+        Exists(
+            round_initiatives(round=round, user=None).filter(
+                responsible_center=OuterRef("pk"), responsible_committee__in=committees
+            )
+        )
+    ).order_by("name")
+
+
+# An initiative's milestone plan --------------------------------------------------------------
+
 
 @dataclass
 class PointRow:
-    """One follow-up point of an initiative: its milestone and the status recorded for it."""
+    """One follow-up point of an initiative: its milestone, the round and the status."""
 
     point: int
     label: str
     milestone: Milestone | None
     round: FollowUpRound | None
     status: MilestoneStatus | None
+
+    @property
+    def in_round(self) -> bool:
+        """Whether the initiative takes part in the point's round (it has a status there)."""
+        return self.status is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.round is not None and self.round.is_locked
 
 
 def initiative_points(initiative: Initiative) -> list[PointRow]:
@@ -62,234 +539,11 @@ def initiative_points(initiative: Initiative) -> list[PointRow]:
     return rows
 
 
-def rounds_for_user(user) -> QuerySet[FollowUpRound]:
-    if not has_role(user):
-        raise PermissionDenied
-    return FollowUpRound.objects.select_related("agreement", "locked_by").order_by(
-        "-agreement__year", "point"
-    )
+def initiative_economy_lines(initiative: Initiative) -> QuerySet[EconomyLine]:
+    return initiative.economy_lines.select_related("round", "round__agreement", "updated_by")
 
 
-def get_round_for_user(*, user, pk: int) -> FollowUpRound:
-    """The round if the user has a role; rounds themselves are visible to every role, their
-    rows only for the user's committees."""
-    if not has_role(user):
-        raise PermissionDenied
-    try:
-        return FollowUpRound.objects.select_related("agreement", "locked_by").get(pk=pk)
-    except FollowUpRound.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@dataclass
-class EarlierSmiley:
-    label: str
-    smiley: str
-
-
-@dataclass
-class RoundRow:
-    status: MilestoneStatus
-    economy: EconomyLine | None
-    earlier: list[EarlierSmiley] = field(default_factory=list)
-
-    @property
-    def initiative(self) -> Initiative:
-        return self.status.milestone.initiative
-
-    @property
-    def is_missing(self) -> bool:
-        return self.status.smiley == Smiley.NOT_ASSESSED or (
-            self.economy is not None and self.economy.smiley == Smiley.NOT_ASSESSED
-        )
-
-
-def _status_rows(round_: FollowUpRound, user) -> QuerySet[MilestoneStatus]:
-    return (
-        MilestoneStatus.objects.filter(round=round_)
-        .filter(committee_filter(user, "milestone__initiative__responsible_committee"))
-        .select_related(
-            "milestone__initiative__chapter",
-            "milestone__initiative__responsible_committee",
-            "milestone__initiative__responsible_center",
-            "updated_by",
-        )
-        .order_by(
-            "milestone__initiative__responsible_committee__order",
-            "milestone__initiative__chapter__number",
-            "milestone__initiative__sort_key",
-            "milestone__initiative__part",
-            "milestone__initiative__order",
-        )
-    )
-
-
-def round_rows(*, round: FollowUpRound, user, data: QueryDict | None):
-    """The round's rows the user may read, filtered by the query string.
-
-    Returns the filter (for the form) and the rows. A constant number of queries: statuses
-    (with initiative, chapter, committee and center), economy lines, earlier smileys.
-    """
-    row_filter = RoundRowFilter(
-        data=data or None, queryset=_status_rows(round, user), round=round, request_user=user
-    )
-    statuses = list(row_filter.qs)
-    return row_filter, build_rows(round, statuses)
-
-
-def build_rows(round_: FollowUpRound, statuses: list[MilestoneStatus]) -> list[RoundRow]:
-    initiative_ids = [s.milestone.initiative_id for s in statuses]
-    economy = {
-        line.initiative_id: line
-        for line in EconomyLine.objects.filter(
-            round=round_, initiative_id__in=initiative_ids
-        ).select_related("updated_by")
-    }
-    earlier: dict[int, list[EarlierSmiley]] = defaultdict(list)
-    if round_.point > 1:
-        for initiative_id, point, smiley in (
-            MilestoneStatus.objects.filter(
-                milestone__initiative_id__in=initiative_ids,
-                round__agreement_id=round_.agreement_id,
-                round__point__lt=round_.point,
-            )
-            .order_by("round__point")
-            .values_list("milestone__initiative_id", "round__point", "smiley")
-        ):
-            earlier[initiative_id].append(
-                EarlierSmiley(point_label(point, round_.agreement.year), smiley)
-            )
-    return [
-        RoundRow(
-            status=status,
-            economy=economy.get(status.milestone.initiative_id),
-            earlier=earlier.get(status.milestone.initiative_id, []),
-        )
-        for status in statuses
-    ]
-
-
-def round_row_for_user(*, round: FollowUpRound, user, initiative_id: int) -> RoundRow:
-    """One row of the round, if the user may read its committee; else 404."""
-    status = _status_rows(round, user).filter(milestone__initiative_id=initiative_id).first()
-    if status is None:
-        raise Http404
-    return build_rows(round, [status])[0]
-
-
-@dataclass
-class SmileyCounts:
-    green: int = 0
-    yellow: int = 0
-    red: int = 0
-    not_assessed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.green + self.yellow + self.red + self.not_assessed
-
-
-@dataclass
-class CommitteeCounts:
-    committee: Committee
-    milestones: SmileyCounts
-    economy: SmileyCounts
-
-
-def _count_by(queryset: QuerySet, committee_path: str) -> dict[int, SmileyCounts]:
-    rows = (
-        queryset.values(committee_path)
-        .annotate(**{level.value: Count("pk", filter=Q(smiley=level.value)) for level in Smiley})
-        .order_by()
-    )
-    return {
-        row[committee_path]: SmileyCounts(**{s.value: row[s.value] for s in Smiley}) for row in rows
-    }
-
-
-@dataclass
-class MissingItem:
-    initiative: Initiative
-    milestone_missing: bool
-    economy_missing: bool
-
-
-@dataclass
-class RoundOverview:
-    round: FollowUpRound
-    committees: list[CommitteeCounts]
-    totals: CommitteeCounts | None
-    missing_by_center: list[tuple[str, list[MissingItem]]]
-    days_to_deadline: int | None
-
-    @property
-    def days_overdue(self) -> int:
-        return max(0, -(self.days_to_deadline or 0))
-
-    @property
-    def missing_count(self) -> int:
-        return sum(len(items) for _, items in self.missing_by_center)
-
-
-def round_overview(*, round: FollowUpRound, user, today: datetime.date | None = None):
-    """Counts per committee and what is missing per center. Four queries."""
-    statuses = MilestoneStatus.objects.filter(round=round).filter(
-        committee_filter(user, "milestone__initiative__responsible_committee")
-    )
-    lines = EconomyLine.objects.filter(round=round).filter(
-        committee_filter(user, "initiative__responsible_committee")
-    )
-    milestone_counts = _count_by(statuses, "milestone__initiative__responsible_committee")
-    economy_counts = _count_by(lines, "initiative__responsible_committee")
-    committee_ids = set(milestone_counts) | set(economy_counts)
-    committees = Committee.objects.filter(pk__in=[i for i in committee_ids if i is not None])
-    rows = [
-        CommitteeCounts(
-            committee=c,
-            milestones=milestone_counts.get(c.pk, SmileyCounts()),
-            economy=economy_counts.get(c.pk, SmileyCounts()),
-        )
-        for c in committees
-    ]
-    totals = None
-    if rows:
-        totals = CommitteeCounts(committee=None, milestones=SmileyCounts(), economy=SmileyCounts())
-        for row in rows:
-            for level in Smiley:
-                for part in ("milestones", "economy"):
-                    counts = getattr(totals, part)
-                    setattr(
-                        counts,
-                        level.value,
-                        getattr(counts, level.value) + getattr(getattr(row, part), level.value),
-                    )
-
-    missing_ids_milestone = set(
-        statuses.filter(smiley=Smiley.NOT_ASSESSED).values_list(
-            "milestone__initiative_id", flat=True
-        )
-    )
-    missing_ids_economy = set(
-        lines.filter(smiley=Smiley.NOT_ASSESSED).values_list("initiative_id", flat=True)
-    )
-    missing = Initiative.objects.filter(
-        pk__in=missing_ids_milestone | missing_ids_economy
-    ).select_related("responsible_center", "responsible_committee", "chapter")
-    by_center: dict[str, list[MissingItem]] = defaultdict(list)
-    for initiative in missing:
-        center = initiative.responsible_center.name if initiative.responsible_center else ""
-        by_center[center].append(
-            MissingItem(
-                initiative=initiative,
-                milestone_missing=initiative.pk in missing_ids_milestone,
-                economy_missing=initiative.pk in missing_ids_economy,
-            )
-        )
-    grouped = sorted(by_center.items(), key=lambda item: (item[0] == "", item[0]))
-    days = None
-    if round.deadline:
-        days = (round.deadline - (today or timezone.localdate())).days
-    return RoundOverview(round, rows, totals, grouped, days)
+# History -----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -299,6 +553,7 @@ class HistoryEntry:
     what: str
     changes: list[tuple[str, str, str]]  # field label, old, new
     reason: str = ""
+    source: str = ""
 
 
 def _smiley_label(value: str) -> str:
@@ -306,6 +561,13 @@ def _smiley_label(value: str) -> str:
         return str(Smiley(value).label)
     except ValueError:
         return value
+
+
+def _source_label(value: str) -> str:
+    try:
+        return str(ChangeSource(value).label)
+    except ValueError:
+        return ""
 
 
 def _entries(records, describe, fields: dict[str, str]) -> list[HistoryEntry]:
@@ -323,7 +585,9 @@ def _entries(records, describe, fields: dict[str, str]) -> list[HistoryEntry]:
                     new = _smiley_label(new)
                 changes.append((label, old or "", new or ""))
         previous[record.id] = record
-        if changes:
+        reason = record.history_change_reason or ""
+        # A row created with a reason (an initiative that joined an open round) is shown too.
+        if changes or (before is None and reason):
             user = record.history_user
             entries.append(
                 HistoryEntry(
@@ -331,7 +595,8 @@ def _entries(records, describe, fields: dict[str, str]) -> list[HistoryEntry]:
                     who=(user.get_full_name() or user.get_username()) if user else "",
                     what=describe(record),
                     changes=changes,
-                    reason=record.history_change_reason or "",
+                    reason=reason,
+                    source=_source_label(getattr(record, "history_source", "")),
                 )
             )
     return entries

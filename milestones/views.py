@@ -1,35 +1,33 @@
-"""Follow-up rounds in the browser: list, open, enter statuses, overview, lock and unlock."""
+"""Follow-up rounds in the browser: list, open, enter statuses, overview, lock and unlock, and a
+committee's page (its initiatives and the reports of its rounds)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
 
+from agreements import selectors as agreement_selectors
 from agreements.permissions import (
-    can_edit_committee,
-    committee_ids,
-    is_admin,
+    can_manage_rounds,
+    can_read_whole_municipality,
+    can_unlock_round,
     is_finance,
     visible_committees,
 )
+from agreements.tables import InitiativeTable
 from milestones import selectors, services
 from milestones.forms import RoundOpenForm, RoundUnlockForm, RowForm
-from milestones.models import FollowUpRound, RoundLocked
-from milestones.reports.access import can_read_whole_municipality
-from milestones.services import RoundExists, StaleEdit
-
-
-def _can_manage_round(user) -> bool:
-    # Opening and locking a round concern every committee: finance staff for all committees.
-    return is_finance(user) and committee_ids(user) is None
+from milestones.models import ChangeSource, FollowUpRound, RoundLocked
+from milestones.reports.data import committee_report_rounds
+from milestones.selectors import RoundRow
 
 
 @login_required
@@ -38,14 +36,14 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "milestones/round_list.html",
-        {"rounds": rounds, "can_open": _can_manage_round(request.user)},
+        {"rounds": rounds, "can_open": can_manage_rounds(request.user)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest) -> HttpResponse:
-    if not _can_manage_round(request.user):
+    if not can_manage_rounds(request.user):
         raise PermissionDenied
     form = RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,8 +53,9 @@ def round_open(request: HttpRequest) -> HttpResponse:
                 point=form.cleaned_data["point"],
                 deadline=form.cleaned_data["deadline"],
                 actor=request.user,
+                source=ChangeSource.BROWSER,
             )
-        except RoundExists as exc:
+        except services.RoundExists as exc:
             form.add_error("point", str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -68,23 +67,10 @@ def round_open(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _row_context(request, round_: FollowUpRound, row, form=None, conflict=None) -> dict:
-    can_edit = (not round_.is_locked) and can_edit_committee(
-        request.user, row.initiative.responsible_committee_id
-    )
-    if form is None and can_edit:
-        form = RowForm(
-            initial=RowForm.initial_for(status=row.status, economy=row.economy),
-            prefix_id=row.initiative.pk,
-        )
-    return {"round": round_, "row": row, "form": form, "can_edit": can_edit, "conflict": conflict}
-
-
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.get_round_for_user(user=request.user, pk=pk)
-    row_filter, rows = selectors.round_rows(round=round_, user=request.user, data=request.GET)
-    row_contexts = [_row_context(request, round_, row) for row in rows]
+    row_filter, rows = selectors.round_page_rows(round=round_, user=request.user, data=request.GET)
     return render(
         request,
         "milestones/round_detail.html",
@@ -92,128 +78,105 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "agreement": round_.agreement,
             "filter": row_filter,
-            "rows": row_contexts,
-            "row_count": len(rows),
-            "missing_count": sum(1 for row in rows if row.is_missing),
+            "rows": rows,
+            "progress": selectors.round_progress(round=round_, user=request.user),
             "committees": list(visible_committees(request.user)),
             "can_see_all": can_read_whole_municipality(request.user),
             "can_edit": is_finance(request.user) and not round_.is_locked,
-            "can_manage": _can_manage_round(request.user),
-            "is_admin": is_admin(request.user),
+            "can_manage": can_manage_rounds(request.user),
+            "is_admin": can_unlock_round(request.user),
         },
     )
 
 
-def _render_row(request, context: dict, status: int, page_status: str = "") -> HttpResponse:
+def _row_response(
+    request: HttpRequest,
+    round_: FollowUpRound,
+    row: RoundRow,
+    *,
+    form: RowForm | None = None,
+    status: int = 200,
+    message: str = "",
+    missing: int | None = None,
+) -> HttpResponse:
+    """The row's body: the form while editing (``form``), otherwise the stored values. An htmx
+    request gets the body alone (with the status message and the counters out of band); a
+    plain request gets the row's own page."""
     context = {
-        **context,
-        "page_status": page_status,
-        "oob": bool(request.htmx),
+        "round": round_,
+        "row": row,
+        "form": form,
+        "editing": form is not None,
+        "page_status": message,
         "response_ok": status < 400,
+        "missing": missing,
+        "oob": bool(request.htmx),
     }
-    template = "milestones/_round_row.html" if request.htmx else "milestones/row_page.html"
+    template = "milestones/_row_body.html" if request.htmx else "milestones/row_page.html"
     return render(request, template, context, status=status)
 
 
+def _edit_form(row: RoundRow) -> RowForm:
+    return RowForm(initial=RowForm.initial_for(row), prefix_id=row.initiative.pk)
+
+
 @login_required
-@require_POST
-def save_row(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def row(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
+    """GET: the row opened for editing (``?vis=1``: closed again). POST: save what changed."""
     round_ = selectors.get_round_for_user(user=request.user, pk=pk)
-    row = selectors.round_row_for_user(round=round_, user=request.user, initiative_id=initiative_pk)
-    label = row.initiative.label
-    if round_.is_locked:
-        context = _row_context(request, round_, row)
-        return _render_row(
-            request,
-            context,
-            403,
-            _("%(round)s er låst. Intet blev gemt.") % {"round": round_.label},
-        )
-    if not can_edit_committee(request.user, row.initiative.responsible_committee_id):
-        raise PermissionDenied
-    form = RowForm(request.POST, prefix_id=row.initiative.pk)
-    if not form.is_valid():
-        context = _row_context(request, round_, row, form=form)
-        return _render_row(
-            request,
-            context,
-            422,
-            _("%(initiative)s blev ikke gemt: ret fejlene.") % {"initiative": label},
-        )
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            milestone = services.milestone_text_set(
-                initiative=row.initiative,
-                point=round_.point,
-                text=data["milestone_text"],
-                actor=request.user,
-                expected_text=data["milestone_text_original"],
-                round=round_,
-            )
-            status = services.status_set(
-                status=row.status,
-                smiley=data["smiley"],
-                text=data["text"],
-                actor=request.user,
-                expected_version=data["status_version"],
-            )
-            economy = services.economy_set(
-                line=row.economy,
-                text=data["economy_text"],
-                smiley=data["economy_smiley"],
-                status_text=data["economy_status_text"],
-                actor=request.user,
-                expected_version=data["economy_version"],
-            )
-    except StaleEdit:
-        # Show what the other person saved beside what this user typed; the user's input stays
-        # in the form with the new versions, so saving again deliberately overwrites.
-        fresh = selectors.round_row_for_user(
+
+    def stored_row() -> RoundRow:
+        return selectors.get_row_for_user(
             round=round_, user=request.user, initiative_id=initiative_pk
         )
-        bound = request.POST.copy()
-        bound["status_version"] = fresh.status.version
-        bound["economy_version"] = fresh.economy.version
-        bound["milestone_text_original"] = fresh.status.milestone.text
-        form = RowForm(bound, prefix_id=row.initiative.pk)
-        form.is_valid()
-        context = _row_context(request, round_, fresh, form=form, conflict=fresh)
-        return _render_row(
-            request,
-            context,
-            409,
-            _(
-                "%(initiative)s blev ikke gemt: en anden har ændret rækken, efter du åbnede den. "
-                "Se hvad der blev gemt, og gem igen for at overskrive."
-            )
-            % {"initiative": label},
+
+    if request.method == "GET":
+        row = stored_row()
+        if "vis" in request.GET or not row.can_edit:
+            return _row_response(request, round_, row)
+        return _row_response(request, round_, row, form=_edit_form(row))
+
+    # A save reads the initiative; the service reads the row's records itself, under lock.
+    initiative, can_edit = selectors.get_round_initiative_for_user(
+        round=round_, user=request.user, initiative_id=initiative_pk
+    )
+    label = initiative.label
+    locked = _("%(round)s er låst. Intet blev gemt.") % {"round": round_.label}
+    not_saved = _("%(initiative)s blev ikke gemt: ret fejlene.") % {"initiative": label}
+    if round_.is_locked:
+        return _row_response(request, round_, stored_row(), status=403, message=locked)
+    if not can_edit:
+        raise PermissionDenied
+    form = RowForm(request.POST, prefix_id=initiative.pk)
+    if not form.is_valid():
+        return _row_response(
+            request, round_, stored_row(), form=form, status=422, message=not_saved
         )
+    try:
+        records = services.row_save(
+            round=round_,
+            initiative=initiative,
+            edits=form.edits(),
+            actor=request.user,
+            source=ChangeSource.BROWSER,
+        )
+    except services.RowConflict as exc:
+        form = RowForm.after_conflict(request.POST, exc.conflicts, prefix_id=initiative.pk)
+        message = _(
+            "%(initiative)s blev ikke gemt: %(fields)s er ændret af en anden, efter du åbnede "
+            "rækken. Vælg for hvert felt, hvad der skal gemmes, og gem igen."
+        ) % {"initiative": label, "fields": ", ".join(c.label for c in exc.conflicts)}
+        return _row_response(request, round_, stored_row(), form=form, status=409, message=message)
     except RoundLocked:
-        context = _row_context(request, round_, row)
-        return _render_row(
-            request,
-            context,
-            403,
-            _("%(round)s er låst. Intet blev gemt.") % {"round": round_.label},
-        )
+        return _row_response(request, round_, stored_row(), status=403, message=locked)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        context = _row_context(request, round_, row, form=form)
-        return _render_row(
-            request,
-            context,
-            422,
-            _("%(initiative)s blev ikke gemt: ret fejlene.") % {"initiative": label},
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return _row_response(
+            request, round_, stored_row(), form=form, status=422, message=not_saved
         )
 
-    # The row as saved, without reading it again: the services return the stored values.
-    row.status.milestone.text = milestone.text
-    for name in ("smiley", "text", "version", "updated_at", "updated_by"):
-        setattr(row.status, name, getattr(status, name))
-    for name in ("text", "smiley", "status_text", "version", "updated_at", "updated_by"):
-        setattr(row.economy, name, getattr(economy, name))
     message = _("%(initiative)s er gemt kl. %(time)s.") % {
         "initiative": label,
         "time": timezone.localtime().strftime("%H:%M"),
@@ -221,7 +184,15 @@ def save_row(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, message)
         return redirect(f"{reverse('milestones:round', args=[round_.pk])}#row-{initiative_pk}")
-    return _render_row(request, _row_context(request, round_, row), 200, message)
+    # The row as saved, without reading it again: the service returns the stored records.
+    row = RoundRow(initiative, records.status, records.economy, can_edit=True)
+    return _row_response(
+        request,
+        round_,
+        row,
+        message=message,
+        missing=selectors.round_progress(round=round_, user=request.user).missing,
+    )
 
 
 @login_required
@@ -234,8 +205,8 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "overview": overview,
-            "can_manage": _can_manage_round(request.user),
-            "is_admin": is_admin(request.user),
+            "can_manage": can_manage_rounds(request.user),
+            "is_admin": can_unlock_round(request.user),
         },
     )
 
@@ -244,13 +215,13 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_lock(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.get_round_for_user(user=request.user, pk=pk)
-    if not _can_manage_round(request.user):
+    if not can_manage_rounds(request.user):
         raise PermissionDenied
     if request.method == "POST":
         if round_.is_locked:
             messages.info(request, _("%(round)s var allerede låst.") % {"round": round_.label})
         else:
-            services.round_lock(round=round_, actor=request.user)
+            services.round_lock(round=round_, actor=request.user, source=ChangeSource.BROWSER)
             messages.success(request, _("%(round)s er låst.") % {"round": round_.label})
         return redirect("milestones:overview", pk=round_.pk)
     overview = selectors.round_overview(round=round_, user=request.user)
@@ -261,13 +232,16 @@ def round_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.get_round_for_user(user=request.user, pk=pk)
-    if not is_admin(request.user):
+    if not can_unlock_round(request.user):
         raise PermissionDenied
     form = RoundUnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.round_unlock(
-                round=round_, actor=request.user, reason=form.cleaned_data["reason"]
+                round=round_,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                source=ChangeSource.BROWSER,
             )
         except ValidationError as exc:
             form.add_error("reason", exc.message_dict.get("reason", exc.messages))
@@ -279,4 +253,23 @@ def round_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         "milestones/round_unlock.html",
         {"round": round_, "form": form},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
+    committee = agreement_selectors.get_committee_for_user(user=request.user, code=code)
+    table = InitiativeTable(
+        agreement_selectors.committee_initiatives(committee=committee),
+        exclude=("responsible_committee",),
+    )
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    return render(
+        request,
+        "milestones/committee_detail.html",
+        {
+            "committee": committee,
+            "table": table,
+            "report_rounds": committee_report_rounds(committee),
+        },
     )

@@ -61,17 +61,53 @@ def client_for(client):
     return login
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The real Ballerup data, loaded once per test module and flushed afterwards."""
-    with django_db_blocker.unblock():
+# The demo data is loaded once per test session: the tests that use it run one after the
+# other (see pytest_collection_modifyitems), each in a transaction that is rolled back, and
+# the data is flushed again before the first test that does not use it.
+_DEMO = {"loaded": False}
+
+
+def _demo_load(blocker) -> None:
+    with blocker.unblock():
         # Never load into (and flush) a developer's database: only a test database.
         name = str(connection.settings_dict["NAME"])
         assert "test" in name or "memory" in name, f"demo_data refuses database {name}"
         call_command("load_demo", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
+    _DEMO["loaded"] = True
+
+
+def _demo_flush(blocker) -> None:
+    with blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+    _DEMO["loaded"] = False
+
+
+@pytest.fixture(scope="session")
+def _demo_session(django_db_setup, django_db_blocker):
+    yield
+    if _DEMO["loaded"]:
+        _demo_flush(django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def demo_data(_demo_session, django_db_blocker):
+    """The real Ballerup data (``load_demo``), loaded once for all the modules that use it."""
+    if not _DEMO["loaded"]:
+        _demo_load(django_db_blocker)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_data_only_where_asked(request, django_db_blocker):
+    """A module that does not use the demo data does not see it."""
+    if not _DEMO["loaded"]:
+        return
+    uses_demo = any(
+        "demo_data" in item.fixturenames
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+    )
+    if not uses_demo:
+        _demo_flush(django_db_blocker)
 
 
 @pytest.fixture
@@ -85,10 +121,36 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` need PostgreSQL's row locks; the SQLite run leaves them out
-    (deselected, and said so in the summary). CI runs the suite on both databases."""
+    (deselected, and said so in the summary). CI runs the suite on both databases.
+
+    pytest-django has put the database tests in transactions first; among them, those that
+    use the demo data go last, together, so it is loaded once (see ``demo_data``).
+    """
     from django.conf import settings
+
+    def demo_last(item) -> int:
+        transactional = "transactional_db" in item.fixturenames or "live_server" in (
+            item.fixturenames
+        )
+        return 1 if "demo_data" in item.fixturenames and not transactional else 0
+
+    first_transactional = next(
+        (
+            index
+            for index, item in enumerate(items)
+            if "transactional_db" in item.fixturenames
+            or "live_server" in item.fixturenames
+            or (
+                item.get_closest_marker("django_db")
+                and item.get_closest_marker("django_db").kwargs.get("transaction")
+            )
+        ),
+        len(items),
+    )
+    items[:first_transactional] = sorted(items[:first_transactional], key=demo_last)
 
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return

@@ -15,8 +15,8 @@ from agreements.models import (
     Role,
     StaffProfile,
 )
-from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase, SpendingKind
-from milestones.models import FollowUpRound, Milestone, MilestoneStatus, Smiley
+from finance.models import Appropriation, SavingsAmount, SavingsCase, SpendingKind
+from milestones.models import EconomyLine, FollowUpRound, Milestone, MilestoneStatus, Smiley
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -172,3 +172,61 @@ class SavingsAmountFactory(factory.django.DjangoModelFactory):
     agreement = factory.LazyAttribute(lambda o: o.savings_case.agreement)
     year = factory.LazyAttribute(lambda o: o.agreement.year)
     amount = Decimal("-0.5")
+
+
+# Acting users and the row service, as the tests use them ---------------------------------
+
+
+def system_admin():
+    """An administrator to act as where a test needs someone allowed to do everything."""
+    return UserFactory(username="system-test-admin", is_staff=True, is_superuser=True)
+
+
+def open_round(agreement, point: int = 1, deadline=None, actor=None) -> FollowUpRound:
+    from milestones.services import round_open
+
+    return round_open(
+        agreement=agreement, point=point, deadline=deadline, actor=actor or system_admin()
+    )
+
+
+def row_edits(round: FollowUpRound, initiative, **values) -> dict:
+    """Edits of a row as a user who opened it now would send them: each changed field with
+    the value stored now as the value the user started from."""
+    from milestones.services import ROW_FIELDS, FieldEdit, row_records
+
+    records = row_records(round, [initiative.pk], lock=False)[initiative.pk]
+    edits = {}
+    for name, value in values.items():
+        field = ROW_FIELDS[name]
+        record = records.part(field.part)
+        edits[name] = FieldEdit(new=value, original=getattr(record, field.attr) if record else "")
+    return edits
+
+
+def save_row(round: FollowUpRound, initiative, actor=None, source: str = "browser", **values):
+    """Save a row through the row service, starting from what is stored now."""
+    from milestones.services import row_save
+
+    return row_save(
+        round=round,
+        initiative=initiative,
+        edits=row_edits(round, initiative, **values),
+        actor=actor or system_admin(),
+        source=source,
+    )
+
+
+def row_post_data(round: FollowUpRound, initiative, **changes) -> dict:
+    """The POST of a round page's row form as the browser sends it: every field with the
+    value it showed (``initial-...``), changed where ``changes`` say."""
+    from milestones.services import ROW_FIELDS, row_records
+
+    records = row_records(round, [initiative.pk], lock=False)[initiative.pk]
+    data = {}
+    for name, field in ROW_FIELDS.items():
+        record = records.part(field.part)
+        stored = getattr(record, field.attr) if record is not None else ""
+        data[f"initial-{name}"] = stored
+        data[name] = changes.get(name, stored)
+    return data

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import BudgetAgreement, Initiative
-from agreements.permissions import can_edit_committee, committee_ids
+from agreements.permissions import can_edit_committee
 from finance import excel
 from finance.exports.cells import (
     group_row,
@@ -160,12 +160,9 @@ def _savings_sheet(workbook: Workbook, agreement: BudgetAgreement, user, note: s
     put_title(sheet, f"Omstillingscases (mio. kr.), {agreement.title}", note)
     labels = [excel.HEADER_NUMBER, excel.HEADER_TITLE, *years, "Anlægsinvestering"]
     put_header(sheet, 3, labels, [10, 60, *[11] * len(years), 16])
-    visible = committee_ids(user)
     row = 4
-    for group in savings_catalogue(agreement):
-        cases = [c for c in group.cases if visible is None or c.committee_id in visible]
-        if not cases:
-            continue
+    for group in savings_catalogue(agreement, user):
+        cases = group.cases
         group_row(sheet, row, 1, group.committee_name, len(labels))
         row += 1
         totals = dict.fromkeys(years, Decimal(0))

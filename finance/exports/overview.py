@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from openpyxl.worksheet.worksheet import Worksheet
 
 from finance import excel
@@ -18,75 +16,75 @@ from finance.exports.cells import (
     to_bytes,
     total_row,
 )
-from finance.selectors import round_overview_rows
 from milestones.models import ECONOMY_SMILEYS, MILESTONE_SMILEYS, FollowUpRound, Smiley
+from milestones.selectors import SmileyCounts, committee_order, count_smileys, round_rows
 
 
 def round_overview_workbook(*, round: FollowUpRound, user) -> bytes:
     """A summary sheet with the counts per committee at this round, then one sheet per
-    committee with every initiative and its smileys at all rounds so far."""
-    data = round_overview_rows(round=round, user=user)
+    committee with every initiative of the round and its smileys at all rounds so far. The
+    rows come from the one reader of a round's rows, the counts from the one count."""
+    rows = round_rows(round=round, user=user, order=committee_order)
+    rounds = list(
+        FollowUpRound.objects.filter(
+            agreement_id=round.agreement_id, point__lte=round.point
+        ).order_by("point")
+    )
+    by_committee, totals = count_smileys(rows, key=lambda r: r.initiative.responsible_committee)
     workbook = new_workbook(f"Oversigt, {round.label}")
     summary = workbook.active
     summary.title = "Oversigt"
     put_title(summary, f"Oversigt, {round.label}, {round.agreement.title}", scope_note(user))
-    milestone_levels = MILESTONE_SMILEYS
-    economy_levels = ECONOMY_SMILEYS
     labels = (
         ["Udvalg"]
-        + [f"Milepæle: {excel.SMILEY_LABELS[s]}" for s in milestone_levels]
+        + [f"Milepæle: {excel.SMILEY_LABELS[s]}" for s in MILESTONE_SMILEYS]
         + ["Milepæle i alt"]
-        + [f"Økonomi: {excel.SMILEY_LABELS[s]}" for s in economy_levels]
+        + [f"Økonomi: {excel.SMILEY_LABELS[s]}" for s in ECONOMY_SMILEYS]
         + ["Økonomi i alt"]
     )
     put_header(summary, 3, labels, [40, *[13] * (len(labels) - 1)])
-    for index, smiley in enumerate(milestone_levels, start=2):
+    for index, smiley in enumerate(MILESTONE_SMILEYS, start=2):
         _colour_header(summary.cell(row=3, column=index), smiley)
-    for index, smiley in enumerate(economy_levels, start=3 + len(milestone_levels)):
+    for index, smiley in enumerate(ECONOMY_SMILEYS, start=3 + len(MILESTONE_SMILEYS)):
         _colour_header(summary.cell(row=3, column=index), smiley)
     row = 3
-    grand_milestones: Counter = Counter()
-    grand_economy: Counter = Counter()
-    for group in data.committees:
+    for committee, counts in by_committee.items():
         row += 1
-        milestones = Counter(
-            r.milestone[round.point] for r in group.rows if round.point in r.milestone
-        )
-        economy = Counter(r.economy[round.point] for r in group.rows if round.point in r.economy)
-        grand_milestones.update(milestones)
-        grand_economy.update(economy)
-        put_text(
-            summary.cell(row=row, column=1),
-            group.committee.name if group.committee else "Uden udvalg",
-        )
-        _count_cells(summary, row, milestones, economy)
+        put_text(summary.cell(row=row, column=1), committee.name if committee else "Uden udvalg")
+        _count_cells(summary, row, counts)
     row += 1
     put_text(summary.cell(row=row, column=1), excel.HEADER_TOTAL)
-    _count_cells(summary, row, grand_milestones, grand_economy)
+    _count_cells(summary, row, totals)
     total_row(summary, row, len(labels))
     summary.freeze_panes = "B4"
 
-    for group in data.committees:
-        name = group.committee.code if group.committee else "Uden udvalg"
-        sheet = workbook.create_sheet(excel.sheet_title(name))
-        put_title(
-            sheet, group.committee.name if group.committee else "Indsatser uden ansvarligt udvalg"
+    groups: dict = {}
+    for round_row in rows:
+        groups.setdefault(round_row.initiative.responsible_committee, []).append(round_row)
+    for committee, committee_rows in groups.items():
+        sheet = workbook.create_sheet(
+            excel.sheet_title(committee.code if committee else "Uden udvalg")
         )
+        put_title(sheet, committee.name if committee else "Indsatser uden ansvarligt udvalg")
         labels = [excel.HEADER_NUMBER, excel.HEADER_TITLE, excel.HEADER_CENTER]
-        for round_ in data.rounds:
+        for round_ in rounds:
             labels += [f"Milepæl, {round_.label}", f"Økonomi, {round_.label}"]
         put_header(sheet, 3, labels, [9, 55, 24, *[16] * (len(labels) - 3)])
-        for row, overview in enumerate(group.rows, start=4):
-            initiative = overview.initiative
+        for row, round_row in enumerate(committee_rows, start=4):
+            initiative = round_row.initiative
             put_text(sheet.cell(row=row, column=1), initiative.number or None)
             put_text(sheet.cell(row=row, column=2), title_with_part(initiative))
             put_text(sheet.cell(row=row, column=3), str(initiative.responsible_center or ""))
-            for offset, round_ in enumerate(data.rounds):
+            smileys = {e.point: (e.smiley, e.economy_smiley) for e in round_row.earlier}
+            smileys[round.point] = (
+                round_row.status.smiley if round_row.status else None,
+                round_row.economy.smiley if round_row.economy else None,
+            )
+            for offset, round_ in enumerate(rounds):
                 column = 4 + 2 * offset
-                put_smiley(sheet.cell(row=row, column=column), overview.milestone.get(round_.point))
-                put_smiley(
-                    sheet.cell(row=row, column=column + 1), overview.economy.get(round_.point)
-                )
+                milestone, economy = smileys.get(round_.point, (None, None))
+                put_smiley(sheet.cell(row=row, column=column), milestone)
+                put_smiley(sheet.cell(row=row, column=column + 1), economy)
         sheet.freeze_panes = "C4"
     return to_bytes(workbook)
 
@@ -96,14 +94,12 @@ def _colour_header(cell, smiley: Smiley) -> None:
     cell.font = excel.smiley_font(smiley)
 
 
-def _count_cells(sheet: Worksheet, row: int, milestones: Counter, economy: Counter) -> None:
-    column = 2
-    for smiley in MILESTONE_SMILEYS:
-        sheet.cell(row=row, column=column, value=milestones.get(smiley.value, 0))
-        column += 1
-    sheet.cell(row=row, column=column, value=sum(milestones.values()))
-    column += 1
-    for smiley in ECONOMY_SMILEYS:
-        sheet.cell(row=row, column=column, value=economy.get(smiley.value, 0))
-        column += 1
-    sheet.cell(row=row, column=column, value=sum(economy.values()))
+def _count_cells(sheet: Worksheet, row: int, counts: SmileyCounts) -> None:
+    values = [
+        *counts.milestone_counts,
+        counts.initiatives,
+        *counts.economy_counts,
+        counts.initiatives,
+    ]
+    for column, value in enumerate(values, start=2):
+        sheet.cell(row=row, column=column, value=value)

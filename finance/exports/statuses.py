@@ -9,6 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from agreements.models import Center, Committee
+from agreements.text import text_digest
 from finance import excel
 from finance.exports.cells import (
     UNLOCKED,
@@ -21,8 +22,8 @@ from finance.exports.cells import (
     title_with_part,
     to_bytes,
 )
-from finance.selectors import round_status_rows
 from milestones.models import ECONOMY_SMILEYS, MILESTONE_SMILEYS, FollowUpRound, Smiley
+from milestones.selectors import round_rows
 
 
 def status_workbook(
@@ -34,9 +35,12 @@ def status_workbook(
 ) -> bytes:
     """One row per initiative of the round (for one committee or center): the milestone of this
     point, the current smiley and status text, and the economy line. The white cells are to be
-    filled in; the rest is protected, and a hidden, signed reference ties each row to the
-    status and economy line it was downloaded from, with their versions."""
-    rows = round_status_rows(round=round, user=user, committee=committee, center=center)
+    filled in; the rest is protected, and a hidden, signed reference ties each row to its
+    initiative and round, with the fingerprint of each value it was downloaded with, so the
+    import knows which cells were changed (``excel.RowReference``)."""
+    rows = round_rows(
+        round=round, user=user, committee=committee, center=center, with_earlier=False
+    )
     scope = committee.name if committee else center.name if center else "alle udvalg"
     workbook = new_workbook(f"Status, {round.label}, {scope}")
     sheet = workbook.active
@@ -61,29 +65,31 @@ def status_workbook(
     for row_data in rows:
         row += 1
         initiative, status, line = row_data.initiative, row_data.status, row_data.economy
-        status_ref = economy_ref = None
+        digests: dict[str, str] = {}
         values: dict[str, str | None] = {
             excel.HEADER_NUMBER: initiative.number or None,
             excel.HEADER_TITLE: title_with_part(initiative),
             excel.HEADER_CENTER: str(initiative.responsible_center or ""),
             excel.HEADER_COMMITTEE: str(initiative.responsible_committee or ""),
         }
+        # Stored texts follow the text rule, so they are written (and read back) unchanged.
         if status is not None:
-            text = excel.normalize_text(excel.sanitize_text(status.text))
             values[excel.HEADER_MILESTONE] = status.milestone.text
-            values[excel.HEADER_STATUS] = text
-            status_ref = excel.PartReference(
-                status.pk, status.version, excel.status_digest(status.smiley, text)
-            )
+            values[excel.HEADER_STATUS] = status.text
+            digests |= {
+                "milestone_text": text_digest(status.milestone.text),
+                "smiley": text_digest(status.smiley),
+                "text": text_digest(status.text),
+            }
         if line is not None:
-            text = excel.normalize_text(excel.sanitize_text(line.text))
-            status_text = excel.normalize_text(excel.sanitize_text(line.status_text))
-            values[excel.HEADER_ECONOMY] = text
-            values[excel.HEADER_ECONOMY_STATUS] = status_text
-            economy_ref = excel.PartReference(
-                line.pk, line.version, excel.economy_digest(text, line.smiley, status_text)
-            )
-        reference = excel.RowReference(round.pk, initiative.pk, status_ref, economy_ref)
+            values[excel.HEADER_ECONOMY] = line.text
+            values[excel.HEADER_ECONOMY_STATUS] = line.status_text
+            digests |= {
+                "economy_text": text_digest(line.text),
+                "economy_smiley": text_digest(line.smiley),
+                "economy_status_text": text_digest(line.status_text),
+            }
+        reference = excel.RowReference(round.pk, initiative.pk, digests)
         put_text(sheet.cell(row=row, column=column[excel.HEADER_REFERENCE]), reference.sign())
         for name, value in values.items():
             cell = sheet.cell(row=row, column=column[name])

@@ -3,8 +3,9 @@
 An upload passes three gates before a single cell is read: the size cap, the file type (a zip
 archive whose content types declare an .xlsx workbook, no macros, no legacy .xls) and the zip
 bomb check (the members' declared sizes; Python's zipfile never inflates a member beyond its
-declared size). openpyxl then reads it in read-only mode with formulas left as text, and
-defusedxml guards its XML parsing. A formula is never evaluated: a cell holding one is refused.
+declared size). openpyxl then reads it in read-only mode with formulas left unevaluated, and
+defusedxml guards its XML parsing. A formula is never evaluated: a cell holding one (by the
+cell's type, not by its first character) is refused.
 
 The result is an ``ImportPlan``: the rows read from the file (kept so that the confirmation can
 validate them again against the database as it is then), the changes and conflicts shown in the

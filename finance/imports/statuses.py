@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from agreements.permissions import can_edit_committee
+from agreements.models import Initiative
+from agreements.permissions import can_edit_initiative
+from agreements.text import normalize_text, text_digest
 from finance import excel
 from finance.imports.workbook import (
     CellError,
@@ -19,6 +22,7 @@ from finance.imports.workbook import (
     cell_text,
     column_letter,
     damaged_message,
+    decode_control_escapes,
     find_sheet,
     header_label,
     is_blank,
@@ -27,28 +31,16 @@ from finance.imports.workbook import (
     require_header,
     sheet_rows,
 )
-from finance.models import EconomyLine, ImportKind
-from milestones.models import (
-    ECONOMY_SMILEYS,
-    MILESTONE_SMILEYS,
-    TEXT_MAX_LENGTH,
-    FollowUpRound,
-    MilestoneStatus,
-    Smiley,
-)
+from finance.models import ImportKind
+from milestones.models import TEXT_MAX_LENGTH, FollowUpRound
+from milestones.services import ROW_FIELDS, FieldEdit, plan_row, row_records
 
 logger = logging.getLogger(__name__)
 
-STATUS_FIELDS = {"smiley": excel.HEADER_SMILEY, "text": excel.HEADER_STATUS}
-ECONOMY_FIELDS = {
-    "text": excel.HEADER_ECONOMY,
-    "smiley": excel.HEADER_ECONOMY_SMILEY,
-    "status_text": excel.HEADER_ECONOMY_STATUS,
-}
 
-
-def _smiley_cell(value: Any, allowed: list[Smiley]) -> str:
+def _smiley_cell(value: Any, allowed) -> str:
     text = cell_text(value).strip()
+    allowed = list(allowed)
     labels = ", ".join(excel.SMILEY_LABELS[s] for s in allowed)
     if not text:
         raise CellError(_("Vælg en smiley: %(labels)s.") % {"labels": labels})
@@ -62,13 +54,20 @@ def _smiley_cell(value: Any, allowed: list[Smiley]) -> str:
 
 
 def _text_cell(value: Any) -> str:
-    text = excel.normalize_text(cell_text(value))
+    """The cell's text as it would be stored (the text rule) within the length limit. The
+    limit is the row service's; the message is the workbook's (there is no field to keep the
+    text in, as on the page)."""
+    text = normalize_text(decode_control_escapes(cell_text(value)))
     if len(text) > TEXT_MAX_LENGTH:
         raise CellError(
-            _("Teksten er på %(length)d tegn; højst %(max)d er tilladt.")
-            % {"length": len(text), "max": TEXT_MAX_LENGTH}
+            _("Teksten er på %(length)s tegn; højst %(max)s er tilladt.")
+            % {"length": _danish_count(len(text)), "max": _danish_count(TEXT_MAX_LENGTH)}
         )
     return text
+
+
+def _danish_count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _read_status_sheet(sheet, round: FollowUpRound, plan: ImportPlan) -> list[dict]:
@@ -104,6 +103,7 @@ def _read_status_sheet(sheet, round: FollowUpRound, plan: ImportPlan) -> list[di
 
     parsed: list[dict] = []
     seen: dict[int, int] = {}
+    outdated_reported = False
     for row_number, values in rows:
         if row_number <= header_row or all(is_blank(value) for value in values):
             continue
@@ -121,12 +121,27 @@ def _read_status_sheet(sheet, round: FollowUpRound, plan: ImportPlan) -> list[di
         def cell(name: str, values: tuple = values) -> Any:
             return values[columns[name]]
 
+        outdated = False
         try:
             token = cell_text(cell(excel.HEADER_REFERENCE)).strip()
             reference = excel.RowReference.load(token) if token else None
+        except excel.OutdatedReference:
+            reference, outdated = None, True
         except (CellError, ValueError):
             reference = None
             token = "invalid"
+        if outdated:
+            # The whole workbook is old, not the row: said once, at its first row.
+            if not outdated_reported:
+                outdated_reported = True
+                problem(
+                    _(
+                        "Projektmappen er hentet fra en ældre udgave af Budgetopfølgning. Hent "
+                        "en ny projektmappe fra opfølgningen, og skriv dine ændringer i den."
+                    ),
+                    excel.HEADER_REFERENCE,
+                )
+            continue
         if reference is None:
             problem(
                 _(
@@ -160,45 +175,38 @@ def _read_status_sheet(sheet, round: FollowUpRound, plan: ImportPlan) -> list[di
         entry: dict[str, Any] = {
             "row": row_number,
             "initiative": reference.initiative_id,
-            "status": None,
-            "economy": None,
+            "edits": {},
         }
         row_ok = True
-        for part_name, part_ref, fields, allowed in (
-            ("status", reference.status, STATUS_FIELDS, MILESTONE_SMILEYS),
-            ("economy", reference.economy, ECONOMY_FIELDS, ECONOMY_SMILEYS),
-        ):
-            if part_ref is None:
-                filled = [name for name in fields.values() if not is_blank(cell(name))]
-                if filled:
+        for header_name, field_name in excel.STATUS_FIELDS.items():
+            value = cell(header_name)
+            digest = reference.digests.get(field_name)
+            if digest is None:
+                if not is_blank(value):
                     row_ok = False
                     problem(
                         _("Indsatsen har ingen milepæl ved denne opfølgning; lad cellen stå tom.")
-                        if part_name == "status"
+                        if header_name in excel.STATUS_PART
                         else _(
                             "Indsatsen har ingen økonomilinje ved denne opfølgning; lad cellen "
                             "stå tom."
                         ),
-                        filled[0],
+                        header_name,
                     )
                 continue
-            values_read = {}
-            for field_name, header_name in fields.items():
-                try:
-                    values_read[field_name] = (
-                        _smiley_cell(cell(header_name), allowed)
-                        if field_name == "smiley"
-                        else _text_cell(cell(header_name))
-                    )
-                except CellError as error:
-                    row_ok = False
-                    problem(error.message, header_name)
-            entry[part_name] = {
-                "id": part_ref.id,
-                "version": part_ref.version,
-                "digest": part_ref.digest,
-                **values_read,
-            }
+            try:
+                read = (
+                    _smiley_cell(value, ROW_FIELDS[field_name].smileys)
+                    if ROW_FIELDS[field_name].is_smiley
+                    else _text_cell(value)
+                )
+            except CellError as error:
+                row_ok = False
+                problem(error.message, header_name)
+                continue
+            if text_digest(read) != digest:  # the user changed this cell
+                entry["edits"][field_name] = {"new": read, "digest": digest}
+        entry["digests"] = reference.digests
         if row_ok:
             parsed.append(entry)
     return parsed
@@ -242,54 +250,30 @@ def plan_status_upload(*, round: FollowUpRound, user, data: bytes) -> ImportPlan
     return plan_status_rows(round=round, user=user, plan=plan)
 
 
-def _who(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def plan_status_rows(*, round: FollowUpRound, user, plan: ImportPlan) -> ImportPlan:
-    """Compare ``plan.rows`` with the round's statuses now: changes, conflicts, the rest.
+    """Compare ``plan.rows`` with the round's rows now, by the row logic every save shares
+    (``milestones.services.plan_row``): changes, conflicts, and the rest.
 
-    A part (milestone status or economy line) the workbook left as it was downloaded is not a
-    change, even if someone changed it in the application since. A part the workbook changed,
-    while the application's version moved on since the download, is a conflict: shown with both
-    values and not applied. Three queries.
+    A cell the workbook left as it was downloaded is not a change, even if someone changed the
+    field in the application since (it is counted as kept). A cell the workbook changed, whose
+    field someone else changed since the download too, is a conflict: shown with both values
+    and not applied. Three queries.
     """
-    status_ids = [row["status"]["id"] for row in plan.rows if row["status"]]
-    economy_ids = [row["economy"]["id"] for row in plan.rows if row["economy"]]
-    statuses = {
-        status.pk: status
-        for status in MilestoneStatus.objects.filter(round=round, pk__in=status_ids).select_related(
-            "milestone__initiative__responsible_committee", "updated_by"
-        )
+    ids = [row["initiative"] for row in plan.rows]
+    initiatives = {
+        i.pk: i
+        for i in Initiative.objects.filter(pk__in=ids).select_related("responsible_committee")
     }
-    lines = {
-        line.pk: line
-        for line in EconomyLine.objects.filter(round=round, pk__in=economy_ids).select_related(
-            "initiative__responsible_committee", "updated_by"
-        )
-    }
+    records = row_records(round, ids, lock=False)
     changes, conflicts = [], []
     for row in plan.rows:
-        parts = [
-            (part_name, row[part_name], current_by_id.get(row[part_name]["id"]), fields, digest)
-            for part_name, current_by_id, fields, digest in (
-                ("status", statuses, STATUS_FIELDS, excel.status_digest),
-                ("economy", lines, ECONOMY_FIELDS, excel.economy_digest),
-            )
-            if row[part_name] is not None
-        ]
-        initiatives = {
-            None
-            if current is None
-            else current.milestone.initiative
-            if part_name == "status"
-            else current.initiative
-            for part_name, _part, current, _fields, _digest in parts
-        }
-        initiative = initiatives.pop() if len(initiatives) == 1 else None
-        if initiative is None or initiative.pk != row["initiative"]:
+        initiative = initiatives.get(row["initiative"])
+        current = records.get(row["initiative"])
+        if (
+            initiative is None
+            or current is None
+            or (current.status is None and current.economy is None)
+        ):
             plan.add_problem(
                 ImportProblem(
                     _("Rækken findes ikke længere i %(round)s.") % {"round": round.label},
@@ -298,7 +282,7 @@ def plan_status_rows(*, round: FollowUpRound, user, plan: ImportPlan) -> ImportP
                 )
             )
             continue
-        if not can_edit_committee(user, initiative.responsible_committee_id):
+        if not can_edit_initiative(user, initiative):
             plan.add_problem(
                 ImportProblem(
                     _("Du kan ikke ændre indsatser under %(committee)s.")
@@ -311,46 +295,71 @@ def plan_status_rows(*, round: FollowUpRound, user, plan: ImportPlan) -> ImportP
                 )
             )
             continue
-        for part_name, part, current, fields, digest in parts:
-            new = [part[name] for name in fields]
-            old = [getattr(current, name) for name in fields]
-            if new == old:
-                plan.unchanged += 1
-                continue
-            if digest(*new) == part["digest"]:
-                plan.kept += 1  # the workbook did not touch it; the application's value stays
-                continue
-            field_changes = [
-                [label, _display(name, before), _display(name, after)]
-                for (name, label), before, after in zip(fields.items(), old, new, strict=True)
-                if before != after
-            ]
-            entry = {
-                "part": part_name,
-                "id": current.pk,
-                "row": row["row"],
-                "initiative": initiative.pk,
-                "label": initiative.label,
-                "fields": field_changes,
-            }
-            if current.version != part["version"]:
-                conflicts.append(
-                    entry
-                    | {
-                        "changed_by": _who(current.updated_by),
-                        "changed_at": date_format(localtime(current.updated_at), "DATETIME_FORMAT"),
-                    }
-                )
-            else:
-                values = dict(zip(fields, new, strict=True))
-                changes.append(entry | {"version": current.version, "values": values})
+        edits = _edits(row)
+        for field_name, digest in row.get("digests", {}).items():
+            field = ROW_FIELDS.get(field_name)
+            record = current.part(field.part) if field else None
+            if field_name not in edits and record is not None:
+                if text_digest(getattr(record, field.attr)) != digest:
+                    plan.kept += 1  # the workbook did not touch it; the application's value stays
+        if not edits:
+            plan.unchanged += 1
+            continue
+        try:
+            row_plan = plan_row(current, edits, {name: e.new for name, e in edits.items()})
+        except ValidationError as exc:
+            for message in exc.messages:
+                plan.add_problem(ImportProblem(message, sheet=excel.STATUS_SHEET, row=row["row"]))
+            continue
+        entry = {"row": row["row"], "initiative": initiative.pk, "label": initiative.label}
+        if row_plan.writes:
+            changes.append(
+                entry
+                | {
+                    "edits": {name: row["edits"][name] for name in row_plan.writes},
+                    "fields": [
+                        [
+                            str(ROW_FIELDS[name].label),
+                            ROW_FIELDS[name].display(
+                                getattr(current.part(ROW_FIELDS[name].part), ROW_FIELDS[name].attr)
+                            ),
+                            ROW_FIELDS[name].display(value),
+                        ]
+                        for name, value in row_plan.writes.items()
+                    ],
+                }
+            )
+        if row_plan.conflicts:
+            first = row_plan.conflicts[0]
+            conflicts.append(
+                entry
+                | {
+                    "fields": [
+                        [c.label, c.stored_display, c.yours_display] for c in row_plan.conflicts
+                    ],
+                    "changed_by": first.changed_by,
+                    "changed_at": date_format(localtime(first.changed_at), "DATETIME_FORMAT")
+                    if first.changed_at
+                    else "",
+                }
+            )
+        if not row_plan.writes and not row_plan.conflicts:
+            plan.unchanged += 1
     plan.changes = changes
     plan.conflicts = conflicts
     return plan
 
 
-def _display(name: str, value: str) -> str:
-    return excel.smiley_label(value) if name == "smiley" else value
+def _edits(row: dict) -> dict[str, FieldEdit]:
+    return {
+        name: FieldEdit(new=edit["new"], original_digest=edit["digest"])
+        for name, edit in row.get("edits", {}).items()
+    }
+
+
+def changes_as_edits(changes: list[dict]) -> dict[int, dict[str, FieldEdit]]:
+    """The planned changes as the row service takes them: by initiative, by field."""
+    return {change["initiative"]: _edits(change) for change in changes}
 
 
 def replan_statuses(*, round: FollowUpRound, user, rows: list[dict]) -> ImportPlan:

@@ -3,8 +3,10 @@
 An upload passes three checks before a single cell is read: the size cap, the file type (a zip
 archive whose content types declare an .xlsx workbook: no macros, no legacy .xls) and the zip
 bomb check (the members' declared sizes; Python's zipfile never inflates a member beyond its
-declared size). openpyxl then reads it in read-only mode with formulas left as text, and
+declared size). openpyxl then reads it in read-only mode with formulas left unevaluated, and
 defusedxml guards its XML parsing. A formula is never evaluated: a cell holding one is refused.
+Whether a cell holds a formula is a matter of the cell's type, not of its text: a status text
+that begins with "=" is text, written as text by the exports, and is read back as text.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-type
 AMOUNT_MAX = Decimal("99999999999.9")  # Appropriation.amount: 12 digits, one decimal
 DANISH_NUMBER_RE = re.compile(r"^[-−]?\d{1,3}(\.\d{3})+(,\d+)?$|^[-−]?\d+(,\d+)?$")
 PLAIN_NUMBER_RE = re.compile(r"^-?\d+\.\d+$")
+# How a workbook's XML carries a character XML cannot (or would not keep): Excel writes a
+# carriage return as _x000D_ (ST_Xstring). Only control characters are decoded: they are what
+# Excel escapes, and a text with a literal "_x0041_" stays as written.
+XML_CONTROL_ESCAPE_RE = re.compile("_x00([01][0-9A-Fa-f])_")
 
 
 # Problems ----------------------------------------------------------------------------------
@@ -227,7 +233,7 @@ def openpyxl_quiet() -> Iterator[None]:
 
 
 def open_workbook(data: bytes):
-    """The workbook in ``data``, opened read-only with formulas as text.
+    """The workbook in ``data``, opened read-only, formulas not evaluated (see ``sheet_rows``).
 
     Raises WorkbookRefused with a Danish message for anything that is not a sound .xlsx file.
     """
@@ -252,18 +258,48 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass(frozen=True)
+class Formula:
+    """The value of a formula cell (openpyxl's type "f"), as ``sheet_rows`` gives it: never
+    text, so no reader can take it for a value, and ``refuse_formula`` refuses it. ``text`` is
+    the formula ("=SUM(A1:A3)"), empty for the kinds openpyxl gives as objects."""
+
+    text: str = ""
+
+
+def formula_or_value(cell) -> Any:
+    """A read-only cell's value, a formula wrapped in Formula. The type decides, not the
+    first character: a text cell holding "=1+1" is text."""
+    value = cell.value
+    if cell.data_type != "f":
+        return value
+    # Array formulas come as ArrayFormula (with .text), data tables as DataTableFormula.
+    text = value if isinstance(value, str) else getattr(value, "text", None)
+    return Formula(text if isinstance(text, str) else "")
+
+
 def refuse_formula(value: Any) -> None:
-    if isinstance(value, str) and value.startswith("="):
-        raise CellError(
-            _(
-                "Cellen indeholder en formel (%(formula)s). Formler læses ikke; skriv selve "
-                "værdien i cellen."
+    if isinstance(value, Formula):
+        if value.text:
+            raise CellError(
+                _(
+                    "Cellen indeholder en formel (%(formula)s). Formler læses ikke; skriv selve "
+                    "værdien i cellen."
+                )
+                % {"formula": value.text[:40]}
             )
-            % {"formula": value[:40]}
-        )
-    if not isinstance(value, CELL_TYPES):
-        # openpyxl gives array and data-table formulas as objects of their own.
         raise CellError(_("Cellen indeholder en formel. Formler læses ikke; skriv selve værdien."))
+    if not isinstance(value, CELL_TYPES):
+        raise CellError(_("Cellen kan ikke læses. Skriv selve værdien i cellen."))
+
+
+def decode_control_escapes(text: str) -> str:
+    """``text`` with the control characters Excel writes escaped (``_x000D_``) decoded. For free
+    text only: openpyxl leaves the escapes in (and an escaped underscore, ``_x005F_``, it
+    removes from shared strings itself, so a literal "_x000D_" typed in Excel is decoded too)."""
+    if "_x00" not in text:
+        return text
+    return XML_CONTROL_ESCAPE_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
 def cell_text(value: Any) -> str:
@@ -346,12 +382,22 @@ def header_year(value: Any) -> int | None:
 
 
 def sheet_rows(sheet, plan: ImportPlan) -> Iterator[tuple[int, tuple]]:
-    """The sheet's rows, numbered from 1, at most MAX_ROWS and MAX_COLUMNS wide."""
-    rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-    for number, row in enumerate(rows, start=1):
+    """The sheet's rows of values, numbered from 1, at most MAX_ROWS and MAX_COLUMNS wide.
+
+    The cells are read (not only their values) to know which hold a formula: those come as
+    Formula, whatever their text; every other value is as the cell holds it.
+    """
+    rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS)
+    # openpyxl fills a gap between rows with one and the same tuple of empty cells: read once,
+    # so a sparse sheet stays fast.
+    previous_cells, previous_values = None, ()
+    for number, cells in enumerate(rows, start=1):
+        if cells is not previous_cells:
+            previous_cells = cells
+            previous_values = tuple(formula_or_value(cell) for cell in cells)
+        values = previous_values
         if number > MAX_ROWS:
-            # openpyxl fills gaps with empty rows; counting Nones keeps a sparse sheet fast.
-            if row.count(None) != len(row):
+            if values.count(None) != len(values):
                 plan.add_problem(
                     ImportProblem(
                         _("Arket har mere end %(max)s rækker; del filen op.")
@@ -362,7 +408,7 @@ def sheet_rows(sheet, plan: ImportPlan) -> Iterator[tuple[int, tuple]]:
                 )
                 return
             continue
-        yield number, row
+        yield number, values
 
 
 def find_sheet(workbook, wanted: str):

@@ -6,9 +6,9 @@ from django import template
 from django.db.models import QuerySet
 
 from agreements.models import Center, Committee
-from agreements.permissions import is_finance
-from finance.selectors import round_centers
+from agreements.permissions import can_import
 from milestones.models import FollowUpRound
+from milestones.selectors import round_centers
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ register = template.Library()
 @register.simple_tag
 def finance_can_import(user) -> bool:
     """Whether the user works in Økonomi og Styring (or is an administrator)."""
-    return is_finance(user)
+    return can_import(user)
 
 
 @register.simple_tag

@@ -9,27 +9,18 @@ the committee (``ReportContent.for_committee``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import Committee, Initiative, InitiativeKind
-from finance.models import EconomyLine
-from milestones.models import (
-    ECONOMY_SMILEYS,
-    MILESTONE_SMILEYS,
-    FollowUpPoint,
-    FollowUpRound,
-    Milestone,
-    MilestoneStatus,
-    Smiley,
-    point_label,
-)
+from agreements.models import Committee, InitiativeKind
+from milestones.models import FollowUpPoint, FollowUpRound, Smiley, point_label
+from milestones.selectors import RoundRow, SmileyCounts, count_smileys, round_rows
 
 # Bumped when the shape of the data changes, so old snapshots can still be read.
 FORMAT_VERSION = 1
@@ -112,27 +103,26 @@ class CommitteeEntry:
 
 @dataclass
 class SummaryRow:
-    """Counts of smileys at the report's round for one committee or chapter (or in total)."""
+    """The smiley counts at the report's round of one committee or chapter (or in total)."""
 
     label: str
-    initiatives: int = 0
-    milestones: dict[str, int] = field(
-        default_factory=lambda: {s.value: 0 for s in MILESTONE_SMILEYS}
-    )
-    economy: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ECONOMY_SMILEYS})
+    counts: SmileyCounts
 
-    def add(self, initiative: InitiativeEntry) -> None:
-        self.initiatives += 1
-        self.milestones[initiative.current_smiley] += 1
-        self.economy[initiative.economy.smiley] += 1
+    @property
+    def initiatives(self) -> int:
+        return self.counts.initiatives
 
     @property
     def milestone_counts(self) -> list[int]:
-        return [self.milestones[s.value] for s in MILESTONE_SMILEYS]
+        return self.counts.milestone_counts
 
     @property
     def economy_counts(self) -> list[int]:
-        return [self.economy[s.value] for s in ECONOMY_SMILEYS]
+        return self.counts.economy_counts
+
+
+def _smileys(initiative: InitiativeEntry) -> tuple[str, str]:
+    return initiative.current_smiley, initiative.economy.smiley
 
 
 @dataclass
@@ -191,25 +181,20 @@ class ReportContent:
 
     def summary(self) -> tuple[list[SummaryRow], SummaryRow]:
         """Smiley counts per committee (whole municipality) or per chapter (one committee)."""
-        total = SummaryRow(_("I alt"))
         if self.committee is None:
-            rows = {c.id: SummaryRow(c.name) for c in self.committees}
-            unassigned = SummaryRow(_("Uden ansvarligt udvalg"))
-            for initiative in self.initiatives:
-                rows.get(initiative.committee_id, unassigned).add(initiative)
-                total.add(initiative)
-            result = [row for row in rows.values() if row.initiatives]
-            if unassigned.initiatives:
-                result.append(unassigned)
+            names = {c.id: c.name for c in self.committees}
+            groups, total = count_smileys(self.initiatives, _smileys, key=lambda i: i.committee_id)
+            rows = [SummaryRow(names[pk], groups[pk]) for pk in names if pk in groups]
+            if None in groups:
+                rows.append(SummaryRow(_("Uden ansvarligt udvalg"), groups[None]))
         else:
-            result = []
+            rows = []
+            total = count_smileys(self.initiatives, _smileys)[1]
             for chapter in self.chapters:
-                row = SummaryRow(chapter.heading)
-                for initiative in chapter.initiatives:
-                    row.add(initiative)
-                    total.add(initiative)
-                result.append(row)
-        return result, total
+                rows.append(
+                    SummaryRow(chapter.heading, count_smileys(chapter.initiatives, _smileys)[1])
+                )
+        return rows, SummaryRow(_("I alt"), total)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -246,56 +231,20 @@ def _chapter_from_json(data: dict) -> ChapterEntry:
     return ChapterEntry(**{**data, "initiatives": initiatives})
 
 
-def _initiatives(round: FollowUpRound) -> QuerySet[Initiative]:
-    return Initiative.objects.filter(chapter__agreement_id=round.agreement_id).select_related(
-        "chapter", "responsible_center", "responsible_committee"
-    )
-
-
 def report_content(round: FollowUpRound) -> ReportContent:
     """The whole municipality's report of ``round``, read from the live rows.
 
-    Four queries, whatever the number of initiatives: initiatives (with chapter, center and
-    committee joined), milestones, the statuses of this and earlier rounds, and this round's
-    economy lines. ``round.agreement`` is read too unless it was fetched with the round.
-
-    Closed initiatives take part only in the rounds where they have a status or an economy
-    line: "indgår ikke i opfølgningen fremadrettet".
+    The round's rows come from the one reader (``milestones.selectors.round_rows``) with their
+    milestone plans, in a constant number of queries whatever the number of initiatives.
+    The report holds the initiatives that are part of the round: a closed initiative is in the
+    rounds where it has its rows, "indgår ikke i opfølgningen fremadrettet".
     """
     agreement = round.agreement
-    initiatives = list(_initiatives(round))
-    milestones: dict[tuple[int, int], dict] = {
-        (m["initiative_id"], m["point"]): m
-        for m in Milestone.objects.filter(initiative__chapter__agreement_id=agreement.pk).values(
-            "id", "initiative_id", "point", "text"
-        )
-    }
-    # A status belongs to the round of its milestone's point; only rounds up to this one count.
-    statuses: dict[int, dict] = {
-        s["milestone_id"]: s
-        for s in MilestoneStatus.objects.filter(
-            round__agreement_id=agreement.pk,
-            round__point__lte=round.point,
-            milestone__point=F("round__point"),
-        ).values("milestone_id", "round_id", "smiley", "text")
-    }
-    economy: dict[int, dict] = {
-        line["initiative_id"]: line
-        for line in EconomyLine.objects.filter(round_id=round.pk).values(
-            "initiative_id", "text", "smiley", "status_text"
-        )
-    }
-    in_round = {i["initiative_id"] for i in economy.values()} | {
-        m["initiative_id"]
-        for m in milestones.values()
-        if statuses.get(m["id"], {}).get("round_id") == round.pk
-    }
-
+    rows = round_rows(round=round, user=None, with_earlier=False, with_plan=True)
     chapters: dict[int, ChapterEntry] = {}
     committees: dict[int, Committee] = {}
-    for initiative in initiatives:
-        if initiative.closed and initiative.pk not in in_round:
-            continue
+    for row in rows:
+        initiative = row.initiative
         chapter = initiative.chapter
         if chapter.pk not in chapters:
             chapters[chapter.pk] = ChapterEntry(
@@ -304,9 +253,7 @@ def report_content(round: FollowUpRound) -> ReportContent:
         committee = initiative.responsible_committee
         if committee is not None:
             committees[committee.pk] = committee
-        chapters[chapter.pk].initiatives.append(
-            _initiative_entry(initiative, round, milestones, statuses, economy)
-        )
+        chapters[chapter.pk].initiatives.append(_initiative_entry(row))
 
     return ReportContent(
         agreement_year=agreement.year,
@@ -330,32 +277,10 @@ def report_content(round: FollowUpRound) -> ReportContent:
     )
 
 
-def _initiative_entry(
-    initiative: Initiative,
-    round: FollowUpRound,
-    milestones: dict[tuple[int, int], dict],
-    statuses: dict[int, dict],
-    economy: dict[int, dict],
-) -> InitiativeEntry:
-    points = []
-    for point in FollowUpPoint.values:
-        milestone = milestones.get((initiative.pk, point))
-        status = statuses.get(milestone["id"]) if milestone else None
-        if point > round.point:
-            smiley = None
-        else:
-            smiley = status["smiley"] if status else Smiley.NOT_ASSESSED.value
-        points.append(
-            PointEntry(
-                point=point,
-                label=point_label(point, round.agreement.year),
-                milestone=milestone["text"] if milestone else "",
-                smiley=smiley,
-                status_text=status["text"] if status and smiley else "",
-            )
-        )
-    line = economy.get(initiative.pk)
+def _initiative_entry(row: RoundRow) -> InitiativeEntry:
+    initiative = row.initiative
     committee = initiative.responsible_committee
+    line = row.economy
     return InitiativeEntry(
         number=initiative.number,
         part=initiative.part,
@@ -368,11 +293,20 @@ def _initiative_entry(
         contributors=initiative.contributors,
         elaboration=initiative.elaboration,
         source_reference=initiative.source_reference,
-        points=points,
+        points=[
+            PointEntry(
+                point=p.point,
+                label=p.label,
+                milestone=p.milestone,
+                smiley=p.smiley,
+                status_text=p.status_text if p.smiley else "",
+            )
+            for p in row.points
+        ],
         economy=EconomyEntry(
-            text=line["text"] if line else "",
-            smiley=line["smiley"] if line else Smiley.NOT_ASSESSED.value,
-            status_text=line["status_text"] if line else "",
+            text=line.text if line else "",
+            smiley=line.smiley if line else Smiley.NOT_ASSESSED.value,
+            status_text=line.status_text if line else "",
         ),
     )
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from agreements.models import BudgetAgreement, Initiative
-from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase
+from finance.models import Appropriation, SavingsAmount, SavingsCase
 from finance.selectors import appropriation_totals
-from milestones.models import FollowUpRound, Milestone, MilestoneStatus, RoundState
+from milestones.models import EconomyLine, FollowUpRound, Milestone, MilestoneStatus, RoundState
 
 pytestmark = pytest.mark.django_db
 

@@ -48,14 +48,14 @@ def agreement(committee_a, committee_b):
 
 
 def test_anonymous_user_is_sent_to_login(client, agreement):
-    url = reverse("agreements:detail", args=[2019])
+    url = reverse("finance:agreement", args=[2019])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
 def test_user_without_role_is_refused(client_for, no_role_user, agreement):
-    response = client_for(no_role_user).get(reverse("agreements:detail", args=[2019]))
+    response = client_for(no_role_user).get(reverse("finance:agreement", args=[2019]))
     assert response.status_code == 403
 
 
@@ -134,11 +134,11 @@ def test_agreement_page_query_count_does_not_grow(
     client_for, finance_user, agreement, django_assert_num_queries
 ):
     client = client_for(finance_user)
-    # session, user, profile (role), agreement, the user's committees, totals per year,
-    # savings cases (their amounts are prefetched only when there are cases), committees and
-    # centers for the filter selects, initiatives, chapters; then the session is saved
-    # (savepoint, update, release).
-    with django_assert_num_queries(14) as small:
+    # session, user, role and committees (one query), agreement, totals per year, savings
+    # cases (their amounts are prefetched only when there are cases), committees and centers
+    # for the filter selects, initiatives, chapters; then the session is saved (savepoint,
+    # update, release).
+    with django_assert_num_queries(13) as small:
         client.get(agreement.get_absolute_url())
     chapter = agreement.chapters.get()
     for _ in range(40):
@@ -182,11 +182,11 @@ def test_initiative_page_query_count(
 ):
     initiative = agreement.chapters.get().initiatives.get(number="5.1")
     client = client_for(finance_user)
-    # session, user, profile, the user's committees, initiative (chapter, agreement, committee
-    # and center joined), milestones, rounds, statuses, appropriations, the history of
-    # statuses, economy lines and milestones, economy lines; then the session is saved
+    # session, user, role and committees (one query), initiative (chapter, agreement,
+    # committee and center joined), milestones, rounds, statuses, appropriations, the history
+    # of statuses, economy lines and milestones, economy lines; then the session is saved
     # (savepoint, update, release).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(initiative.get_absolute_url())
 
 

@@ -1,5 +1,7 @@
-"""Two imports of the same round at the same moment: one is applied, the other is told that the
-data changed and gets a renewed preview; no change is lost or written twice.
+"""Two imports of the same round at the same moment. If both change the same field, one is
+applied and the other is told that the data changed and gets a renewed preview with the
+conflict; if they change different fields of the row, both are applied. No change is lost or
+written twice.
 
 Runs on PostgreSQL (row locks); the SQLite run deselects it (see tests/conftest.py).
 """
@@ -22,27 +24,36 @@ from tests.factories import (
     InitiativeFactory,
     MilestoneFactory,
     StaffProfileFactory,
+    system_admin,
 )
 from tests.finance.conftest import open_workbook, to_bytes, upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_concurrent_status_imports_apply_one_and_renew_the_other():
+def _two_imports(cells: tuple[dict[int, str], dict[int, str]]):
+    """A round of one initiative, and two finance users who each downloaded its status
+    workbook, filled in ``cells`` (column: value) of its row and uploaded it."""
     agreement = BudgetAgreementFactory(year=2019)
     initiative = InitiativeFactory(chapter=ChapterFactory(agreement=agreement), number="1.1")
     MilestoneFactory(initiative=initiative, point=1)
-    round_ = round_open(agreement=agreement, point=1, deadline=None)
+    round_ = round_open(agreement=agreement, point=1, deadline=None, actor=system_admin())
     users = [StaffProfileFactory().user, StaffProfileFactory().user]
     batches = []
-    for user, smiley in zip(users, ("Grøn", "Rød"), strict=True):
+    for user, values in zip(users, cells, strict=True):
         book = open_workbook(exports.status_workbook(round=round_, user=user))
-        book[excel.STATUS_SHEET].cell(row=4, column=7).value = smiley
+        for column, value in values.items():
+            book[excel.STATUS_SHEET].cell(row=4, column=column).value = value
         batches.append(
             import_batch_create(
                 kind=ImportKind.STATUSES, upload=upload(to_bytes(book)), actor=user, round=round_
             )
         )
+    return round_, users, batches
+
+
+def _confirm_at_once(users, batches) -> dict[int, object]:
+    """Confirm both batches at the same moment, each in its own thread and connection."""
     barrier = threading.Barrier(2)
     outcomes: dict[int, object] = {}
 
@@ -60,6 +71,12 @@ def test_concurrent_status_imports_apply_one_and_renew_the_other():
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return outcomes
+
+
+def test_concurrent_imports_of_the_same_field_apply_one_and_renew_the_other():
+    round_, users, batches = _two_imports(({7: "Grøn"}, {7: "Rød"}))
+    outcomes = _confirm_at_once(users, batches)
 
     winners = [i for i, outcome in outcomes.items() if outcome == 1]
     losers = [i for i, outcome in outcomes.items() if isinstance(outcome, ImportOutdated)]
@@ -69,4 +86,20 @@ def test_concurrent_status_imports_apply_one_and_renew_the_other():
     assert status.history.filter(history_type="~").count() == 1
     loser = ImportBatch.objects.get(pk=batches[losers[0]].pk)
     assert loser.state == ImportState.PENDING
-    assert len(loser.plan["conflicts"]) == 1 and loser.plan["changes"] == []
+    assert loser.plan["changes"] == []
+    # The renewed preview shows the field with the value stored now and the workbook's.
+    [conflict] = loser.plan["conflicts"]
+    assert conflict["fields"] == [
+        ["Smiley for milepælen", ("Grøn", "Rød")[winners[0]], ("Grøn", "Rød")[losers[0]]]
+    ]
+
+
+def test_concurrent_imports_of_different_fields_both_apply():
+    round_, users, batches = _two_imports(({7: "Grøn"}, {8: "Fra det andet center"}))
+    outcomes = _confirm_at_once(users, batches)
+
+    assert outcomes == {0: 1, 1: 1}
+    status = MilestoneStatus.objects.get(round=round_)
+    assert (status.smiley, status.text, status.version) == ("green", "Fra det andet center", 3)
+    assert status.history.filter(history_type="~").count() == 2
+    assert set(ImportBatch.objects.values_list("state", flat=True)) == {ImportState.APPLIED}

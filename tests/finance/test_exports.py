@@ -7,8 +7,7 @@ import pytest
 
 from finance import excel, exports
 from milestones.models import MilestoneStatus, RoundState
-from milestones.services import economy_set, status_set
-from tests.factories import InitiativeFactory, MilestoneFactory
+from tests.factories import InitiativeFactory, MilestoneFactory, save_row
 from tests.finance.conftest import find_row, header_columns, initiative, open_workbook
 
 pytestmark = pytest.mark.django_db
@@ -125,18 +124,14 @@ def test_status_workbook_smiley_cells_have_the_agreements_levels_as_a_list(statu
 def test_status_workbook_colours_and_labels_the_current_smileys(
     open_round, finance_user, admin_user
 ):
-    status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(
-        status=status, smiley="yellow", text="Forsinket", actor=admin_user, expected_version=1
-    )
-    line = open_round.economy_lines.get(initiative__number="3.8")
-    economy_set(
-        line=line,
-        text="0,5 mio. kr.",
-        smiley="red",
-        status_text="",
+    save_row(
+        open_round,
+        initiative(open_round.agreement, "3.8"),
         actor=admin_user,
-        expected_version=1,
+        smiley="yellow",
+        text="Forsinket",
+        economy_text="0,5 mio. kr.",
+        economy_smiley="red",
     )
     sheet = open_workbook(exports.status_workbook(round=open_round, user=finance_user))["Status"]
     row = find_row(sheet, 2, "3.8")
@@ -182,13 +177,12 @@ def test_status_workbook_of_a_locked_round_has_nothing_to_fill_in(open_round, fi
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(open_round, finance_user, admin_user):
-    status = MilestoneStatus.objects.get(milestone__initiative__number="3.9")
-    status_set(
-        status=status,
+    save_row(
+        open_round,
+        initiative(open_round.agreement, "3.9"),
+        actor=admin_user,
         smiley="green",
         text='=HYPERLINK("http://x","klik")',
-        actor=admin_user,
-        expected_version=1,
     )
     sheet = open_workbook(exports.status_workbook(round=open_round, user=finance_user))["Status"]
     cell = sheet.cell(row=find_row(sheet, 2, "3.9"), column=8)
@@ -223,8 +217,9 @@ def test_status_workbook_queries_do_not_grow_with_the_rows(
 
 def test_round_overview_counts_smileys_per_committee(open_round, finance_user, admin_user):
     for number, smiley in (("3.8", "green"), ("3.9", "red"), ("3.10", "yellow")):
-        status = MilestoneStatus.objects.get(milestone__initiative__number=number)
-        status_set(status=status, smiley=smiley, text="", actor=admin_user, expected_version=1)
+        save_row(
+            open_round, initiative(open_round.agreement, number), actor=admin_user, smiley=smiley
+        )
     book = open_workbook(exports.round_overview_workbook(round=open_round, user=finance_user))
     assert book.sheetnames == ["Oversigt", "EBU", "BSU"]
     summary = {row[0]: row[1:] for row in book["Oversigt"].iter_rows(min_row=4, values_only=True)}
@@ -239,8 +234,7 @@ def test_round_overview_shows_every_round_so_far_coloured_and_labelled(
 ):
     from milestones.services import round_open
 
-    status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(status=status, smiley="green", text="", actor=admin_user, expected_version=1)
+    save_row(open_round, initiative(agreement, "3.8"), actor=admin_user, smiley="green")
     second = round_open(agreement=agreement, point=2, deadline=None, actor=admin_user)
     sheet = open_workbook(exports.round_overview_workbook(round=second, user=finance_user))["EBU"]
     assert [cell.value for cell in sheet[3]][3:] == [

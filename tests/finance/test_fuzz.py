@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from agreements.text import normalize_text
 from finance import exports
 from finance.imports import ImportPlan, plan_appropriation_upload, plan_status_upload
 from finance.models import ImportBatch
@@ -59,6 +61,40 @@ cell_values = st.one_of(
 cells = st.lists(
     st.tuples(st.integers(1, 12), st.integers(1, 12), cell_values), min_size=1, max_size=25
 )
+
+
+@dataclass(frozen=True)
+class TextCell:
+    """A value to write as a text cell, whatever it begins with (Excel keeps what is typed into
+    a cell formatted as text as text; so do the exports)."""
+
+    text: str
+
+
+clean_texts = st.text(max_size=30).map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text))
+# Texts that begin like a formula or a number: text all the same.
+formula_like_texts = st.builds(
+    lambda first, rest: first + rest, st.sampled_from(["=", "+", "-", "@"]), clean_texts
+)
+status_cells = st.lists(
+    st.tuples(
+        st.integers(1, 12),
+        st.integers(1, 12),
+        st.one_of(cell_values, formula_like_texts.map(TextCell)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+# The status workbook's text columns: Status, Økonomi and Status (økonomi), by field.
+TEXT_COLUMNS = {8: "text", 9: "economy_text", 11: "economy_status_text"}
+
+
+def put(cell, value) -> None:
+    if isinstance(value, TextCell):
+        cell.value = value.text
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def assert_answers(plan: ImportPlan) -> None:
@@ -143,14 +179,56 @@ def test_random_cells_in_the_appropriation_template_get_an_answer(
 
 
 @FUZZ
-@given(changes=cells)
+@given(changes=status_cells)
 def test_random_cells_in_the_status_workbook_get_an_answer(
     open_round, finance_user, status_bytes, changes
 ):
     book = open_workbook(status_bytes)
     for row, column, value in changes:
-        book["Status"].cell(row=row, column=column).value = value
+        put(book["Status"].cell(row=row, column=column), value)
     assert_answers(plan_status_upload(round=open_round, user=finance_user, data=to_bytes(book)))
+
+
+@FUZZ
+@given(
+    texts=st.lists(
+        st.tuples(st.integers(4, 7), st.sampled_from(sorted(TEXT_COLUMNS)), formula_like_texts),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_text_cells_that_begin_like_a_formula_are_read_as_text(
+    open_round, finance_user, status_bytes, texts
+):
+    book = open_workbook(status_bytes)
+    wanted = {}
+    for row, column, text in texts:
+        put(book["Status"].cell(row=row, column=column), TextCell(text))
+        wanted[(row, TEXT_COLUMNS[column])] = normalize_text(text)
+    plan = plan_status_upload(round=open_round, user=finance_user, data=to_bytes(book))
+    assert plan.problems == []
+    planned = {
+        (change["row"], name): edit["new"]
+        for change in plan.changes
+        for name, edit in change["edits"].items()
+    }
+    # The round's texts are blank: every cell given a text is a change to exactly that text.
+    assert planned == {key: text for key, text in wanted.items() if text}
+
+
+@FUZZ
+@given(row=st.integers(4, 7), column=st.sampled_from(sorted(TEXT_COLUMNS)), text=clean_texts)
+def test_formula_cells_are_refused_whatever_they_hold(
+    open_round, finance_user, status_bytes, row, column, text
+):
+    book = open_workbook(status_bytes)
+    cell = book["Status"].cell(row=row, column=column)
+    cell.value = "=" + text
+    cell.data_type = "f"
+    plan = plan_status_upload(round=open_round, user=finance_user, data=to_bytes(book))
+    assert [(p.row, p.column) for p in plan.problems] == [(row, cell.column_letter)]
+    assert "formel" in plan.problems[0].message
+    assert plan.changes == []
 
 
 @settings(

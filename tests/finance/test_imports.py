@@ -22,7 +22,7 @@ from finance.imports import (
     plan_status_upload,
 )
 from finance.models import Appropriation
-from tests.factories import FollowUpRoundFactory, InitiativeFactory
+from tests.factories import FollowUpRoundFactory, InitiativeFactory, save_row
 from tests.finance.conftest import find_row, initiative, open_workbook, to_bytes
 
 pytestmark = pytest.mark.django_db
@@ -366,10 +366,12 @@ def status_row(workbook, number: str) -> int:
 def test_unchanged_status_workbook_plans_no_changes(open_round, finance_user, status_book):
     plan = status_plan(open_round, finance_user, status_book)
     assert plan.is_valid and plan.changes == [] and plan.conflicts == []
-    assert plan.unchanged == 8
+    assert plan.unchanged == 4  # rows
 
 
-def test_filled_in_status_workbook_plans_the_changes(open_round, finance_user, status_book):
+def test_filled_in_status_workbook_plans_the_changed_cells_only(
+    open_round, finance_user, status_book
+):
     sheet = status_book[excel.STATUS_SHEET]
     row = status_row(status_book, "3.8")
     sheet.cell(row=row, column=7).value = "Gul"
@@ -378,17 +380,22 @@ def test_filled_in_status_workbook_plans_the_changes(open_round, finance_user, s
     sheet.cell(row=row, column=10).value = "grøn"
     plan = status_plan(open_round, finance_user, status_book)
     assert plan.is_valid, plan.problems
-    assert [(c["part"], c["values"]) for c in plan.changes] == [
-        ("status", {"smiley": "yellow", "text": "Processen er forsinket."}),
-        (
-            "economy",
-            {"text": "Besparelse i 2019: 0,5 mio. kr.", "smiley": "green", "status_text": ""},
-        ),
-    ]
-    assert plan.changes[0]["fields"] == [
-        ["Smiley", "Ikke vurderet", "Gul"],
+    [change] = plan.changes
+    assert (change["row"], change["label"]) == (row, "3.8 Det specialiserede børneområde")
+    # The blank "Status (økonomi)" was left as downloaded: not a change.
+    assert {name: edit["new"] for name, edit in change["edits"].items()} == {
+        "smiley": "yellow",
+        "text": "Processen er forsinket.",
+        "economy_text": "Besparelse i 2019: 0,5 mio. kr.",
+        "economy_smiley": "green",
+    }
+    assert change["fields"] == [
+        ["Smiley for milepælen", "Ikke vurderet", "Gul"],
         ["Status", "", "Processen er forsinket."],
+        ["Økonomi", "", "Besparelse i 2019: 0,5 mio. kr."],
+        ["Smiley for økonomien", "Ikke vurderet", "Grøn"],
     ]
+    assert plan.unchanged == 3
 
 
 def test_unknown_smiley_is_reported(open_round, finance_user, status_book):
@@ -415,7 +422,8 @@ def test_too_long_status_text_is_reported(open_round, finance_user, status_book)
     row = status_row(status_book, "3.9")
     status_book[excel.STATUS_SHEET].cell(row=row, column=8).value = "x" * 4001
     problem = only_problem(status_plan(open_round, finance_user, status_book))
-    assert problem.message == "Teksten er på 4001 tegn; højst 4000 er tilladt."
+    assert (problem.row, problem.column) == (row, "H")
+    assert problem.message == "Teksten er på 4.001 tegn; højst 4.000 er tilladt."
 
 
 def test_changed_reference_is_refused(open_round, finance_user, status_book):
@@ -478,7 +486,7 @@ def test_initiative_without_milestone_takes_no_milestone_status(
     agreement, open_round, finance_user
 ):
     late = InitiativeFactory(chapter=agreement.chapters.get(), number="3.20", title="Sen")
-    from finance.models import EconomyLine
+    from milestones.models import EconomyLine
 
     EconomyLine.objects.create(initiative=late, round=open_round)
     book = open_workbook(exports.status_workbook(round=open_round, user=finance_user))
@@ -505,35 +513,178 @@ def test_openpyxl_reads_the_written_template_back(agreement, appropriations, fin
 
 
 def test_status_changed_in_the_application_but_not_in_the_workbook_is_kept(
-    open_round, finance_user, admin_user, status_book
+    open_round, agreement, finance_user, admin_user, status_book
 ):
-    from milestones.models import MilestoneStatus
-    from milestones.services import status_set
-
-    status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(
-        status=status, smiley="red", text="Fra browseren", actor=admin_user, expected_version=1
+    save_row(
+        open_round,
+        initiative(agreement, "3.8"),
+        actor=admin_user,
+        smiley="red",
+        text="Fra browseren",
     )
     plan = status_plan(open_round, finance_user, status_book)
-    assert (plan.changes, plan.conflicts, plan.kept) == ([], [], 1)
+    assert (plan.changes, plan.conflicts, plan.kept, plan.unchanged) == ([], [], 2, 4)
 
 
-def test_status_changed_in_both_places_is_a_conflict_with_both_values(
-    open_round, finance_user, admin_user, status_book
+def test_same_field_changed_in_the_application_and_the_workbook_is_a_conflict(
+    open_round, agreement, finance_user, admin_user, status_book
 ):
-    from milestones.models import MilestoneStatus
-    from milestones.services import status_set
-
-    status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(
-        status=status, smiley="red", text="Fra browseren", actor=admin_user, expected_version=1
+    save_row(
+        open_round,
+        initiative(agreement, "3.8"),
+        actor=admin_user,
+        smiley="red",
+        text="Fra browseren",
     )
     status_book[excel.STATUS_SHEET].cell(row=status_row(status_book, "3.8"), column=7).value = "Gul"
     plan = status_plan(open_round, finance_user, status_book)
+    assert plan.is_valid, plan.problems
     assert plan.changes == []
     [conflict] = plan.conflicts
-    assert conflict["fields"] == [
-        ["Smiley", "Rød", "Gul"],
-        ["Status", "Fra browseren", ""],
-    ]
+    # Only the smiley was changed on both sides; the status text only in the application.
+    assert conflict["fields"] == [["Smiley for milepælen", "Rød", "Gul"]]
+    assert conflict["label"] == "3.8 Det specialiserede børneområde"
     assert conflict["changed_by"] == admin_user.get_full_name()
+    assert plan.kept == 1
+
+
+def test_different_fields_changed_in_the_application_and_the_workbook_are_both_kept(
+    open_round, agreement, finance_user, admin_user, status_book
+):
+    save_row(open_round, initiative(agreement, "3.8"), actor=admin_user, text="Fra browseren")
+    sheet = status_book[excel.STATUS_SHEET]
+    row = status_row(status_book, "3.8")
+    sheet.cell(row=row, column=7).value = "Gul"
+    sheet.cell(row=row, column=9).value = "0,5 mio. kr."
+    plan = status_plan(open_round, finance_user, status_book)
+    assert plan.conflicts == []
+    [change] = plan.changes
+    assert {name: edit["new"] for name, edit in change["edits"].items()} == {
+        "smiley": "yellow",
+        "economy_text": "0,5 mio. kr.",
+    }
+    assert plan.kept == 1  # the application's status text stays
+
+
+def test_a_row_with_a_conflicting_and_a_free_field_plans_the_free_one(
+    open_round, agreement, finance_user, admin_user, status_book
+):
+    save_row(open_round, initiative(agreement, "3.8"), actor=admin_user, smiley="red")
+    sheet = status_book[excel.STATUS_SHEET]
+    row = status_row(status_book, "3.8")
+    sheet.cell(row=row, column=7).value = "Grøn"
+    sheet.cell(row=row, column=8).value = "Fra centret"
+    plan = status_plan(open_round, finance_user, status_book)
+    assert [list(change["edits"]) for change in plan.changes] == [["text"]]
+    assert [conflict["fields"] for conflict in plan.conflicts] == [
+        [["Smiley for milepælen", "Rød", "Grøn"]]
+    ]
+
+
+def test_same_value_in_the_application_and_the_workbook_is_no_conflict(
+    open_round, agreement, finance_user, admin_user, status_book
+):
+    save_row(open_round, initiative(agreement, "3.8"), actor=admin_user, smiley="yellow")
+    status_book[excel.STATUS_SHEET].cell(row=status_row(status_book, "3.8"), column=7).value = "Gul"
+    plan = status_plan(open_round, finance_user, status_book)
+    assert (plan.changes, plan.conflicts, plan.unchanged) == ([], [], 4)
+
+
+# Statuses: text is text, a formula is a formula --------------------------------------------
+
+
+def test_texts_that_begin_like_a_formula_round_trip_through_the_unchanged_workbook(
+    open_round, agreement, finance_user, admin_user
+):
+    texts = {
+        "3.8": {"text": '=HYPERLINK("http://x","klik")'},
+        "3.9": {"text": "+45 borgere mere end ventet"},
+        "3.10": {"economy_text": "-0,5 mio. kr."},
+        "3.1": {"economy_status_text": "@centret: se notatet"},
+    }
+    for number, values in texts.items():
+        save_row(open_round, initiative(agreement, number), actor=admin_user, **values)
+    book = open_workbook(exports.status_workbook(round=open_round, user=finance_user))
+    plan = status_plan(open_round, finance_user, book)
+    assert plan.problems == []
+    assert (plan.changes, plan.conflicts, plan.kept, plan.unchanged) == ([], [], 0, 4)
+
+
+def test_text_cell_beginning_with_equals_is_read_as_text(open_round, finance_user, status_book):
+    row = status_row(status_book, "3.9")
+    cell = status_book[excel.STATUS_SHEET].cell(row=row, column=8)
+    cell.value = "=ikke en formel"
+    cell.data_type = "s"  # as Excel keeps what is typed into a cell formatted as text
+    [change] = status_plan(open_round, finance_user, status_book).changes
+    assert change["edits"]["text"]["new"] == "=ikke en formel"
+
+
+def test_formula_in_the_status_workbook_is_refused(open_round, finance_user, status_book):
+    row = status_row(status_book, "3.9")
+    status_book[excel.STATUS_SHEET].cell(row=row, column=8).value = "=1+1"
+    problem = only_problem(status_plan(open_round, finance_user, status_book))
+    assert (problem.row, problem.column) == (row, "H")
+    assert problem.message.startswith("Cellen indeholder en formel (=1+1).")
+
+
+def test_array_formula_is_refused(open_round, finance_user, status_book):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    row = status_row(status_book, "3.9")
+    status_book[excel.STATUS_SHEET].cell(row=row, column=7).value = ArrayFormula(
+        f"G{row}", "=INDEX(G4:G7,1)"
+    )
+    problem = only_problem(status_plan(open_round, finance_user, status_book))
+    assert (problem.row, problem.column) == (row, "G")
+    assert problem.message.startswith("Cellen indeholder en formel (=INDEX(G4:G7,1)).")
+
+
+# Statuses: the text rule ---------------------------------------------------------------------
+
+
+def test_text_from_excel_is_read_by_the_text_rule(open_round, finance_user, status_book):
+    sheet = status_book[excel.STATUS_SHEET]
+    row = status_row(status_book, "3.9")
+    # Excel keeps a carriage return as _x000D_ in the file; blanks at line ends are not text.
+    sheet.cell(row=row, column=8).value = "  Første linje _x000D_\nAnden linje\t_x000D_\n\n"
+    sheet.cell(row=row, column=9).value = "Kort\r\n"
+    [change] = status_plan(open_round, finance_user, status_book).changes
+    assert change["edits"]["text"]["new"] == "Første linje\nAnden linje"
+    assert change["edits"]["economy_text"]["new"] == "Kort"
+
+
+def test_text_with_a_literal_escape_that_is_no_control_character_stays(
+    open_round, finance_user, status_book
+):
+    row = status_row(status_book, "3.9")
+    status_book[excel.STATUS_SHEET].cell(row=row, column=8).value = "Kode _x0041_"
+    [change] = status_plan(open_round, finance_user, status_book).changes
+    assert change["edits"]["text"]["new"] == "Kode _x0041_"
+
+
+# Statuses: the reference -------------------------------------------------------------------
+
+
+def test_workbook_from_an_older_version_is_refused_with_advice(
+    open_round, finance_user, status_book
+):
+    from django.core import signing
+
+    sheet = status_book[excel.STATUS_SHEET]
+    first = status_row(status_book, "3.1")
+    for row in range(first, sheet.max_row + 1):
+        # The first format: round, initiative, then [id, version, digest] of status and line.
+        initiative_id = excel.RowReference.load(sheet.cell(row=row, column=1).value).initiative_id
+        sheet.cell(row=row, column=1).value = signing.dumps(
+            [open_round.pk, initiative_id, [1, 1, "0" * 16], [1, 1, "0" * 16]],
+            salt="finance.status-workbook",
+        )
+    sheet.cell(row=first, column=7).value = "Grøn"
+    plan = status_plan(open_round, finance_user, status_book)
+    problem = only_problem(plan)  # once for the workbook, not once per row
+    assert (problem.row, problem.column) == (first, "A")
+    assert problem.message == (
+        "Projektmappen er hentet fra en ældre udgave af Budgetopfølgning. Hent en ny "
+        "projektmappe fra opfølgningen, og skriv dine ændringer i den."
+    )
+    assert plan.changes == [] and plan.rows == []

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from finance import excel
 from finance.models import Appropriation, ImportBatch, ImportState
-from milestones.models import MilestoneStatus, RoundState
+from milestones.models import ChangeSource, MilestoneStatus, RoundState
+from tests.factories import save_row
 from tests.finance.conftest import find_row, initiative, open_workbook, to_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -337,6 +338,7 @@ def test_status_round_trip_updates_data_and_history(client_for, finance_user, op
         2,
     )
     assert record.history_change_reason == f"Indlæst fra Excel (indlæsning {batch.pk})"
+    assert record.history_source == ChangeSource.EXCEL
     batch.refresh_from_db()
     assert batch.state == ImportState.APPLIED
 
@@ -356,8 +358,6 @@ def test_confirming_twice_applies_once(client_for, finance_user, open_round):
 def test_conflict_is_shown_with_both_values_and_not_applied(
     client_for, finance_user, admin_user, open_round
 ):
-    from milestones.services import status_set
-
     client = client_for(finance_user)
     book = open_workbook(client.get(url("status_workbook_committee", open_round.pk, "EBU")).content)
     sheet = book[excel.STATUS_SHEET]
@@ -366,16 +366,22 @@ def test_conflict_is_shown_with_both_values_and_not_applied(
     sheet.cell(row=row_38, column=8).value = "Fra centret"
     sheet.cell(row=row_39, column=7).value = "Grøn"
     # Meanwhile someone records 3.8 in the browser.
-    status_38 = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(
-        status=status_38, smiley="red", text="Fra browseren", actor=admin_user, expected_version=1
+    save_row(
+        open_round,
+        initiative(open_round.agreement, "3.8"),
+        actor=admin_user,
+        smiley="red",
+        text="Fra browseren",
     )
+    status_38 = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
 
     post_file(client, url("status_import", open_round.pk), to_bytes(book))
     batch = ImportBatch.objects.get()
     preview = client.get(url("import_preview", batch.pk)).content.decode()
     assert "1 konflikt indlæses ikke" in preview
-    conflict_table = preview[preview.index("conflict-table") :]
+    conflict_table = preview[preview.index("conflict-table") : preview.index("change-table")]
+    # Field by field: the workbook's value, then the application's.
+    assert re.search(r"Gul</td><td class=\"pre\">Rød", conflict_table)
     assert re.search(r"Fra centret</td><td class=\"pre\">Fra browseren", conflict_table)
     client.post(url("import_confirm", batch.pk))
 
@@ -388,16 +394,14 @@ def test_conflict_is_shown_with_both_values_and_not_applied(
 def test_change_between_preview_and_confirm_renews_the_preview(
     client_for, finance_user, admin_user, open_round
 ):
-    from milestones.services import status_set
-
     client = client_for(finance_user)
     book = open_workbook(client.get(url("status_workbook_committee", open_round.pk, "EBU")).content)
     sheet = book[excel.STATUS_SHEET]
     sheet.cell(row=find_row(sheet, 2, "3.8"), column=7).value = "Gul"
     post_file(client, url("status_import", open_round.pk), to_bytes(book))
     batch = ImportBatch.objects.get()
+    save_row(open_round, initiative(open_round.agreement, "3.8"), actor=admin_user, smiley="red")
     status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
-    status_set(status=status, smiley="red", text="", actor=admin_user, expected_version=1)
 
     response = client.post(url("import_confirm", batch.pk), follow=True)
     page = response.content.decode()
@@ -407,6 +411,59 @@ def test_change_between_preview_and_confirm_renews_the_preview(
     assert status.smiley == "red"
     batch.refresh_from_db()
     assert batch.state == ImportState.PENDING
+
+
+def test_other_field_changed_between_preview_and_confirm_keeps_both(
+    client_for, finance_user, admin_user, open_round
+):
+    client = client_for(finance_user)
+    book = open_workbook(client.get(url("status_workbook_committee", open_round.pk, "EBU")).content)
+    sheet = book[excel.STATUS_SHEET]
+    sheet.cell(row=find_row(sheet, 2, "3.8"), column=7).value = "Gul"
+    post_file(client, url("status_import", open_round.pk), to_bytes(book))
+    batch = ImportBatch.objects.get()
+    item = initiative(open_round.agreement, "3.8")
+    save_row(open_round, item, actor=admin_user, text="Fra browseren", economy_smiley="green")
+
+    response = client.post(url("import_confirm", batch.pk), follow=True)
+    assert "1 ændring er indlæst." in response.content.decode()
+    status = MilestoneStatus.objects.get(milestone__initiative__number="3.8")
+    assert (status.smiley, status.text) == ("yellow", "Fra browseren")
+    assert open_round.economy_lines.get(initiative=item).smiley == "green"
+
+
+def test_preview_counts_a_row_that_changes_status_and_economy_as_two_changes(
+    client_for, finance_user, open_round
+):
+    client = client_for(finance_user)
+    book = open_workbook(client.get(url("status_workbook_committee", open_round.pk, "EBU")).content)
+    sheet = book[excel.STATUS_SHEET]
+    row = find_row(sheet, 2, "3.8")
+    sheet.cell(row=row, column=7).value = "Gul"
+    sheet.cell(row=row, column=10).value = "Grøn"
+    post_file(client, url("status_import", open_round.pk), to_bytes(book))
+    batch = ImportBatch.objects.get()
+    preview = client.get(url("import_preview", batch.pk)).content.decode()
+    # What the confirmation will count: a milestone status and an economy line.
+    assert "Indlæs 2 ændringer" in preview
+    assert "Smiley for økonomien" in preview
+    response = client.post(url("import_confirm", batch.pk), follow=True)
+    assert "2 ændringer er indlæst." in response.content.decode()
+
+
+def test_status_text_beginning_with_equals_survives_download_and_upload(
+    client_for, finance_user, admin_user, open_round
+):
+    text = "=Forsinket: se notatet"
+    save_row(open_round, initiative(open_round.agreement, "3.9"), actor=admin_user, text=text)
+    client = client_for(finance_user)
+    content = client.get(url("status_workbook_committee", open_round.pk, "EBU")).content
+    response = post_file(client, url("status_import", open_round.pk), content)
+    assert response.status_code == 302, response.content.decode()
+    preview = client.get(response["Location"]).content.decode()
+    assert "Filen ændrer intet." in preview
+    status = MilestoneStatus.objects.get(milestone__initiative__number="3.9")
+    assert (status.text, status.version) == (text, 2)
 
 
 def test_locked_round_refuses_the_confirmation(client_for, finance_user, open_round):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,23 +17,21 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def row_data(status, economy, **overrides) -> dict:
-    data = {
+    """The row form as the browser posts it: every field with the value it showed when the
+    row was opened (``initial-...``), changed where ``overrides`` say."""
+    shown = {
         "milestone_text": status.milestone.text,
-        "milestone_text_original": status.milestone.text,
         "smiley": status.smiley,
         "text": status.text,
-        "status_version": status.version,
         "economy_text": economy.text,
         "economy_smiley": economy.smiley,
         "economy_status_text": economy.status_text,
-        "economy_version": economy.version,
     }
-    data.update(overrides)
-    return data
+    return shown | {f"initial-{name}": value for name, value in shown.items()} | overrides
 
 
 def save_url(round_, status) -> str:
-    return reverse("milestones:save_row", args=[round_.pk, status.milestone.initiative_id])
+    return reverse("milestones:row", args=[round_.pk, status.milestone.initiative_id])
 
 
 def test_round_page_lists_rows_grouped_by_committee(client_for, finance_user, open_round):
@@ -128,7 +129,8 @@ def test_over_long_text_is_refused_and_nothing_written(
         **HTMX,
     )
     assert response.status_code == 422
-    assert "højst have 4000 tegn" in response.content.decode()
+    assert "Teksten er på 5.000 tegn; højst 4.000 er tilladt." in response.content.decode()
+    assert "x" * 5000 in response.content.decode()  # the text stays in the box
     row_status.refresh_from_db()
     assert row_status.smiley == "not_assessed"
 
@@ -138,7 +140,7 @@ def test_milestone_of_another_round_is_not_found(
 ):
     outsider = InitiativeFactory(chapter=agreement.chapters.get())  # not in the round
     response = client_for(finance_user).post(
-        reverse("milestones:save_row", args=[open_round.pk, outsider.pk]),
+        reverse("milestones:row", args=[open_round.pk, outsider.pk]),
         row_data(row_status, row_economy, smiley="green"),
         **HTMX,
     )
@@ -179,6 +181,7 @@ def test_secretary_reads_own_committee_rows_without_forms(client_for, secretary_
     assert "Udvikling af Kildedal" in content
     assert "Skolernes madordning" not in content
     assert '<form class="round-row__form"' not in content
+    assert "Redigér" not in content
 
 
 def test_secretary_cannot_save(client_for, secretary_a, open_round, row_status, row_economy):
@@ -254,9 +257,14 @@ def test_overview_counts_and_missing_by_center(
     )
     response = client.get(reverse("milestones:overview", args=[open_round.pk]))
     overview = response.context["overview"]
-    counts = {row.committee.code: (row.milestones, row.economy) for row in overview.committees}
-    milestones, economy = counts["EBU"]
-    assert (milestones.yellow, milestones.not_assessed, economy.green, economy.not_assessed) == (
+    counts = {row.committee.code: row.counts for row in overview.committees}
+    milestones, economy = counts["EBU"].milestones, counts["EBU"].economy
+    assert (
+        milestones["yellow"],
+        milestones["not_assessed"],
+        economy["green"],
+        economy["not_assessed"],
+    ) == (
         1,
         1,
         1,
@@ -283,7 +291,7 @@ def test_whole_workflow(client_for, finance_user, admin_user, agreement):
         )
         assert reply.status_code == 200
     overview = finance.get(reverse("milestones:overview", args=[round_.pk])).context["overview"]
-    assert overview.totals.milestones.green == 3
+    assert overview.totals.milestones["green"] == 3
     assert overview.missing_by_center == []
 
     assert finance.post(reverse("milestones:lock", args=[round_.pk])).status_code == 302
@@ -351,16 +359,16 @@ def test_initiative_page_shows_history_of_changes(
 def test_milestone_plan_saves_open_points(client_for, finance_user, open_round, row_status):
     initiative = row_status.milestone.initiative
     response = client_for(finance_user).post(
-        reverse("agreements:milestone_plan", args=[initiative.pk]),
+        reverse("finance:milestone_plan", args=[initiative.pk]),
         {
             "text_1": "Dialog med staten er indledt.",
-            "expected_1": "Dialog med staten er indledt.",
+            "initial-text_1": "Dialog med staten er indledt.",
             "text_2": "Forslag til lokalplan er behandlet.",
-            "expected_2": "",
+            "initial-text_2": "",
             "text_3": "",
-            "expected_3": "",
+            "initial-text_3": "",
             "text_4": "Lokalplan vedtaget.",
-            "expected_4": "",
+            "initial-text_4": "",
         },
     )
     assert response.status_code == 302
@@ -375,16 +383,16 @@ def test_milestone_plan_refuses_a_change_of_a_locked_point(
     round_lock(round=open_round, actor=finance_user)
     initiative = row_status.milestone.initiative
     response = client_for(finance_user).post(
-        reverse("agreements:milestone_plan", args=[initiative.pk]),
+        reverse("finance:milestone_plan", args=[initiative.pk]),
         {
             "text_1": "Forsøg på at ændre",
-            "expected_1": "Dialog med staten er indledt.",
+            "initial-text_1": "Dialog med staten er indledt.",
             "text_2": "Ny milepæl",
-            "expected_2": "",
+            "initial-text_2": "",
             "text_3": "",
-            "expected_3": "",
+            "initial-text_3": "",
             "text_4": "",
-            "expected_4": "",
+            "initial-text_4": "",
         },
     )
     assert response.status_code == 403
@@ -401,15 +409,15 @@ def test_milestone_plan_saves_open_points_beside_a_locked_one(
     initiative = row_status.milestone.initiative
     # The browser does not send the disabled (locked) field.
     response = client_for(finance_user).post(
-        reverse("agreements:milestone_plan", args=[initiative.pk]),
+        reverse("finance:milestone_plan", args=[initiative.pk]),
         {
-            "expected_1": "Dialog med staten er indledt.",
+            "initial-text_1": "Dialog med staten er indledt.",
             "text_2": "Ny milepæl",
-            "expected_2": "",
+            "initial-text_2": "",
             "text_3": "",
-            "expected_3": "",
+            "initial-text_3": "",
             "text_4": "",
-            "expected_4": "",
+            "initial-text_4": "",
         },
     )
     assert response.status_code == 302
@@ -422,7 +430,61 @@ def test_secretary_cannot_change_the_milestone_plan(
 ):
     initiative = row_status.milestone.initiative
     response = client_for(secretary_a).post(
-        reverse("agreements:milestone_plan", args=[initiative.pk]), {"text_2": "x"}
+        reverse("finance:milestone_plan", args=[initiative.pk]), {"text_2": "x"}
     )
     assert response.status_code == 403
     assert not initiative.milestones.filter(point=2).exists()
+
+
+def test_initiative_page_does_not_show_a_round_the_initiative_is_not_in(
+    client_for, finance_user, open_round, agreement, committee_a
+):
+    # Created through the model API while the round is open: it is not part of it, and the
+    # page says so instead of showing "Ikke vurderet" as if it were.
+    outsider = InitiativeFactory(
+        chapter=agreement.chapters.get(), responsible_committee=committee_a
+    )
+    content = client_for(finance_user).get(outsider.get_absolute_url()).content.decode()
+    assert "Indgår ikke i denne opfølgning" in content
+    assert "Ikke vurderet" not in content
+
+
+def test_a_late_initiative_shows_at_once_on_the_round_page_overview_report_and_workbook(
+    client_for, admin_user, open_round, agreement, committee_a
+):
+    from finance import exports
+    from milestones.models import ChangeSource
+    from milestones.reports.data import report_content
+    from milestones.services import initiative_save
+
+    late = InitiativeFactory.build(
+        chapter=agreement.chapters.get(),
+        number="5.9",
+        title="Sen indsats",
+        responsible_committee=committee_a,
+        responsible_center=None,
+    )
+    initiative_save(initiative=late, actor=admin_user, source=ChangeSource.ADMIN)
+    client = client_for(admin_user)
+    assert "5.9 Sen indsats" in client.get(open_round.get_absolute_url()).content.decode()
+    overview = client.get(reverse("milestones:overview", args=[open_round.pk])).context["overview"]
+    missing = [item.initiative.pk for _, items in overview.missing_by_center for item in items]
+    assert late.pk in missing
+    open_round.refresh_from_db()
+    assert "Sen indsats" in [i.title for i in report_content(open_round).initiatives]
+    book = openpyxl.load_workbook(
+        io.BytesIO(exports.status_workbook(round=open_round, user=admin_user)), read_only=True
+    )
+    titles = [row[2] for row in book["Status"].iter_rows(min_row=4, values_only=True)]
+    assert "Sen indsats" in titles
+    content = client.get(late.get_absolute_url()).content.decode()
+    assert "Indsatsen er kommet med i opfølgningen, efter den blev åbnet" in content
+
+
+def test_the_counter_counts_the_whole_round_whatever_the_filter(
+    client_for, finance_user, open_round, committee_b
+):
+    client = client_for(finance_user)
+    page = client.get(open_round.get_absolute_url(), {"committee": committee_b.pk})
+    assert page.context["progress"].initiatives == 3
+    assert '<span id="missing-count">3 mangler vurdering</span>' in page.content.decode()

@@ -127,18 +127,25 @@ class World:
         return round_.economy_lines.get(initiative=initiative)
 
     def row_data(self, round_: FollowUpRound, initiative, **overrides) -> dict:
+        """A row post as the browser sends it: the values shown (``initial-...``) and the
+        new ones."""
         status = self.status(round_, initiative)
         economy = self.economy(round_, initiative)
-        data = {
+        shown = {
             "milestone_text": status.milestone.text,
-            "milestone_text_original": status.milestone.text,
+            "smiley": status.smiley,
+            "text": status.text,
+            "economy_text": economy.text,
+            "economy_smiley": economy.smiley,
+            "economy_status_text": economy.status_text,
+        }
+        data = {f"initial-{name}": value for name, value in shown.items()} | {
+            "milestone_text": status.milestone.text,
             "smiley": "yellow",
             "text": "Processen er forsinket.",
-            "status_version": status.version,
             "economy_text": "Besparelse i 2019: 0,5 mio. kr.",
             "economy_smiley": "green",
             "economy_status_text": "Besparelsen er opnået.",
-            "economy_version": economy.version,
         }
         data.update(overrides)
         return data
@@ -187,7 +194,7 @@ class World:
             # As a browser: the field of a locked point is disabled and not sent.
             if point not in locked:
                 data[f"text_{point}"] = f"Ny milepæl {point}."
-            data[f"expected_{point}"] = texts.get(point, "")
+            data[f"initial-text_{point}"] = texts.get(point, "")
         data.update(overrides)
         return data
 
@@ -284,7 +291,7 @@ class PostView:
 
 def save_url(round_attr: str, initiative_attr: str) -> Callable[[World], str]:
     return lambda w: reverse(
-        "milestones:save_row",
+        "milestones:row",
         args=[getattr(w, round_attr).pk, getattr(w, initiative_attr).pk],
     )
 
@@ -294,7 +301,7 @@ def save_data(round_attr: str, initiative_attr: str, **overrides) -> Callable[[W
 
 
 def plan_url(initiative_attr: str) -> Callable[[World], str]:
-    return lambda w: reverse("agreements:milestone_plan", args=[getattr(w, initiative_attr).pk])
+    return lambda w: reverse("finance:milestone_plan", args=[getattr(w, initiative_attr).pk])
 
 
 def plan_data(initiative_attr: str, **overrides) -> Callable[[World], dict]:
@@ -319,11 +326,11 @@ NOT_FOUND_OR_FORBIDDEN = (403, 404)
 MISSING_ROUND = lambda name: lambda w: reverse(name, args=[999_999])  # noqa: E731
 
 POST_VIEWS: dict[str, PostView] = {
-    "milestones:save_row": PostView(
+    "milestones:row": PostView(
         user="finance",
         url=save_url("open_round", "initiative_a"),
         data=save_data("open_round", "initiative_a"),
-        post_only=True,
+        post_only=False,  # GET opens the row
         attempts=[
             Attempt(
                 "other committee's row (restricted finance)",
@@ -393,14 +400,14 @@ POST_VIEWS: dict[str, PostView] = {
             Attempt(
                 "round that does not exist",
                 "finance",
-                lambda w: reverse("milestones:save_row", args=[999_999, w.initiative_a.pk]),
+                lambda w: reverse("milestones:row", args=[999_999, w.initiative_a.pk]),
                 save_data("open_round", "initiative_a"),
                 (404,),
             ),
             Attempt(
                 "initiative that does not exist",
                 "finance",
-                lambda w: reverse("milestones:save_row", args=[w.open_round.pk, 999_999]),
+                lambda w: reverse("milestones:row", args=[w.open_round.pk, 999_999]),
                 save_data("open_round", "initiative_a"),
                 (404,),
             ),
@@ -447,17 +454,17 @@ POST_VIEWS: dict[str, PostView] = {
                 (422,),
             ),
             Attempt(
-                "absurd version number",
+                "absurd starting value",
                 "finance",
                 save_url("open_round", "initiative_a"),
-                save_data("open_round", "initiative_a", status_version="9" * 40),
+                save_data("open_round", "initiative_a", **{"initial-text": "9" * 40}),
                 (409, 422),
             ),
             Attempt(
-                "stale version",
+                "stale starting value",
                 "finance",
                 save_url("open_round", "initiative_a"),
-                save_data("open_round", "initiative_a", status_version=7),
+                save_data("open_round", "initiative_a", **{"initial-smiley": "red"}),
                 (409,),
             ),
             Attempt(
@@ -470,7 +477,7 @@ POST_VIEWS: dict[str, PostView] = {
             ),
         ],
     ),
-    "agreements:milestone_plan": PostView(
+    "finance:milestone_plan": PostView(
         user="finance",
         url=plan_url("initiative_a"),
         data=plan_data("initiative_a"),
@@ -500,7 +507,7 @@ POST_VIEWS: dict[str, PostView] = {
             Attempt(
                 "initiative that does not exist",
                 "finance",
-                lambda w: reverse("agreements:milestone_plan", args=[999_999]),
+                lambda w: reverse("finance:milestone_plan", args=[999_999]),
                 plan_data("initiative_a"),
                 (404,),
             ),
@@ -528,7 +535,7 @@ POST_VIEWS: dict[str, PostView] = {
                 "stale edit",
                 "finance",
                 plan_url("initiative_a"),
-                plan_data("initiative_a", expected_1="Noget andet."),
+                plan_data("initiative_a", **{"initial-text_1": "Noget andet."}),
                 (409,),
             ),
             Attempt(
@@ -996,7 +1003,7 @@ def test_script_in_saved_texts_is_escaped_on_every_page(world, users):
     }
 
     response = finance.post(
-        reverse("milestones:save_row", args=[world.open_round.pk, world.initiative_a.pk]),
+        reverse("milestones:row", args=[world.open_round.pk, world.initiative_a.pk]),
         world.row_data(world.open_round, world.initiative_a, **texts),
         **HTMX,
     )
@@ -1040,7 +1047,7 @@ def test_script_in_any_free_text_field_is_escaped_on_every_page(world, users):
         reverse("agreements:list"),
         world.agreement.get_absolute_url(),
         world.initiative_a.get_absolute_url(),
-        reverse("agreements:committee", args=[world.committee_a.code]),
+        reverse("milestones:committee", args=[world.committee_a.code]),
         reverse("milestones:list"),
         world.open_round.get_absolute_url(),
         world.locked_round.get_absolute_url(),
@@ -1071,7 +1078,7 @@ def test_script_in_any_free_text_field_is_escaped_on_every_page(world, users):
 def test_script_in_texts_is_printed_as_text_in_the_pdf_report(world, users):
     texts = {"text": payload("status"), "economy_text": payload("economy")}
     client_as(users["finance"]).post(
-        reverse("milestones:save_row", args=[world.open_round.pk, world.initiative_a.pk]),
+        reverse("milestones:row", args=[world.open_round.pk, world.initiative_a.pk]),
         world.row_data(world.open_round, world.initiative_a, **texts),
     )
     world.initiative_a.title = payload("title")

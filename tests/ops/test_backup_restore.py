@@ -27,22 +27,24 @@ POSTGRES_URL = os.environ.get("OPS_POSTGRES_URL", "postgres://postgres@127.0.0.1
 SEED = """
 import django; django.setup()
 from django.contrib.auth import get_user_model
-from milestones.models import FollowUpRound, MilestoneStatus, RoundState
+from milestones.models import ChangeSource, FollowUpRound, MilestoneStatus, RoundState
 from milestones import services
-from finance.models import EconomyLine
+from milestones.services import FieldEdit
 
 User = get_user_model()
 finance = User.objects.get(username="oekonomi")
 admin = User.objects.get(username="admin")
 round_ = FollowUpRound.objects.get(agreement__year=2019, point=1, state=RoundState.OPEN)
-for n, status in enumerate(MilestoneStatus.objects.filter(round=round_).order_by("pk")[:5]):
-    services.status_set(status=status, smiley=["green", "yellow", "red"][n % 3],
-                        text=f"Status nr. {n} æøå <b>", actor=finance,
-                        expected_version=status.version)
-line = EconomyLine.objects.filter(round=round_).order_by("pk").first()
-services.economy_set(line=line, text="Besparelse i 2019: 0,5 mio. kr.", smiley="red",
-                     status_text="Besparelsen opnås ikke.", actor=finance,
-                     expected_version=line.version)
+statuses = MilestoneStatus.objects.filter(round=round_).select_related("milestone__initiative")
+for n, status in enumerate(statuses.order_by("pk")[:5]):
+    edits = {"smiley": FieldEdit(new=["green", "yellow", "red"][n % 3], original=status.smiley),
+             "text": FieldEdit(new=f"Status nr. {n} æøå <b>", original=status.text)}
+    if n == 0:
+        edits |= {"economy_text": FieldEdit(new="Besparelse i 2019: 0,5 mio. kr.", original=""),
+                  "economy_smiley": FieldEdit(new="red", original="not_assessed"),
+                  "economy_status_text": FieldEdit(new="Besparelsen opnås ikke.", original="")}
+    services.row_save(round=round_, initiative=status.milestone.initiative, edits=edits,
+                      actor=finance, source=ChangeSource.BROWSER)
 services.round_lock(round=round_, actor=finance)
 services.round_unlock(round=round_, actor=admin, reason="Rettelse af en fejl")
 """

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import OperationalError, connections
 from django.template import TemplateSyntaxError
@@ -13,11 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements import fixture_loader
 from agreements.models import BudgetAgreement, Chapter, Initiative
+from agreements.text import text_digest
+from finance import fixture_loader
 from finance import services as finance_services
-from finance.models import EconomyLine
-from milestones.models import FrozenReport, MilestoneStatus
+from milestones import services as milestone_services
+from milestones.models import EconomyLine, FrozenReport, MilestoneStatus
 from milestones.reports import render
 from milestones.services import round_lock, round_open
 from tests.factories import BudgetAgreementFactory, ChapterFactory, InitiativeFactory
@@ -99,10 +99,10 @@ def test_the_demo_import_dying_midway_keeps_nothing(monkeypatch):
     load = fixture_loader.load_agreement
     loaded = []
 
-    def load_then_die(path):
+    def load_then_die(path, actor):
         if loaded:
             raise OSError("the disk went away")
-        loaded.append(load(path))
+        loaded.append(load(path, actor))
         return loaded[-1]
 
     monkeypatch.setattr(fixture_loader, "load_agreement", load_then_die)
@@ -116,9 +116,10 @@ def test_the_demo_import_dying_midway_keeps_nothing(monkeypatch):
     assert not Initiative.objects.exists()
 
 
-def test_a_status_import_dying_midway_changes_nothing(open_round, finance_user):
-    statuses = list(MilestoneStatus.objects.filter(round=open_round).order_by("pk"))
-    lines = list(EconomyLine.objects.filter(round=open_round).order_by("pk"))
+def test_a_status_import_dying_midway_changes_nothing(open_round, finance_user, monkeypatch):
+    statuses = list(
+        MilestoneStatus.objects.filter(round=open_round).select_related("milestone").order_by("pk")
+    )
 
     def state():
         return (
@@ -129,27 +130,29 @@ def test_a_status_import_dying_midway_changes_nothing(open_round, finance_user):
         )
 
     before = state()
-    # Valid statuses, then an economy line with a smiley the economy scale does not have: the
-    # import writes the statuses first and finds the bad row after them.
+    # Every row gets a new status and economy line; the disk goes away after the statuses
+    # are written and before the economy lines are.
     changes = [
         {
-            "part": "status",
-            "id": s.pk,
-            "version": s.version,
-            "values": {"smiley": "green", "text": "Importeret status."},
+            "row": n,
+            "initiative": status.milestone.initiative_id,
+            "edits": {
+                "smiley": {"new": "green", "digest": text_digest(status.smiley)},
+                "text": {"new": "Importeret status.", "digest": text_digest(status.text)},
+                "economy_text": {"new": "Importeret.", "digest": text_digest("")},
+            },
         }
-        for s in statuses
-    ] + [
-        {
-            "part": "economy",
-            "id": line.pk,
-            "version": line.version,
-            "values": {"text": "Importeret.", "smiley": "yellow", "status_text": "Importeret."},
-        }
-        for line in lines
+        for n, status in enumerate(statuses, start=4)
     ]
+    write = milestone_services._bulk_write
 
-    with CaptureQueriesContext(connections["default"]) as queries, pytest.raises(ValidationError):
+    def write_then_die(part, *args, **kwargs):
+        if part == "economy":
+            raise OSError("the disk went away")
+        return write(part, *args, **kwargs)
+
+    monkeypatch.setattr(milestone_services, "_bulk_write", write_then_die)
+    with CaptureQueriesContext(connections["default"]) as queries, pytest.raises(OSError):
         finance_services.statuses_bulk_set(round=open_round, changes=changes, actor=finance_user)
 
     wrote_statuses = [

@@ -9,8 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from agreements.models import InitiativeKind
-from finance.models import EconomyLine
-from milestones.models import MilestoneStatus, Smiley
+from milestones.models import EconomyLine, MilestoneStatus, Smiley
 from milestones.services import round_open
 from tests.factories import (
     BudgetAgreementFactory,

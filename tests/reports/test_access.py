@@ -11,7 +11,7 @@ from django.urls import reverse
 from agreements.models import Role
 from milestones.models import FollowUpRound
 from milestones.services import round_open
-from tests.factories import StaffProfileFactory
+from tests.factories import StaffProfileFactory, system_admin
 from tests.reports.conftest import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,9 @@ def test_admin_action_downloads_the_selected_round_report(client_for, admin_user
 
 
 def test_admin_action_asks_for_exactly_one_round(client_for, admin_user, small_round):
-    second = round_open(agreement=small_round.agreement, point=2, deadline=None)
+    second = round_open(
+        agreement=small_round.agreement, point=2, deadline=None, actor=system_admin()
+    )
     response = client_for(admin_user).post(
         reverse("admin:milestones_followupround_changelist"),
         {"action": "download_report", ACTION_CHECKBOX_NAME: [small_round.pk, second.pk]},

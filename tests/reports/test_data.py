@@ -8,12 +8,11 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import Committee, Initiative
-from finance.models import EconomyLine
-from milestones.models import FollowUpRound, MilestoneStatus, Smiley
+from milestones.models import EconomyLine, FollowUpRound, MilestoneStatus, Smiley
 from milestones.reports.data import report_content
 from milestones.reports.render import report_html
 from milestones.services import round_open
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, system_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +59,9 @@ def test_points_up_to_the_round_carry_a_smiley_and_later_points_none(small_round
 
 def test_earlier_points_show_the_status_given_at_their_own_round(small_round):
     kildedal = Initiative.objects.get(number="5.1", chapter__agreement=small_round.agreement)
-    second = round_open(agreement=small_round.agreement, point=2, deadline=None)
+    second = round_open(
+        agreement=small_round.agreement, point=2, deadline=None, actor=system_admin()
+    )
     MilestoneStatus.objects.filter(round=second, milestone__initiative=kildedal).update(
         smiley=Smiley.RED, text="Lokalplanen er udskudt."
     )
@@ -85,7 +86,7 @@ def test_earlier_points_show_the_status_given_at_their_own_round(small_round):
     ],
 )
 def test_title_names_the_follow_up_in_the_municipality_s_wording(small_agreement, point, title):
-    round_ = round_open(agreement=small_agreement, point=point, deadline=None)
+    round_ = round_open(agreement=small_agreement, point=point, deadline=None, actor=system_admin())
     assert report_content(round_).title == title
 
 

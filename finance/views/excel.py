@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements.models import BudgetAgreement, Center, Committee
-from agreements.permissions import can_edit_committee, can_read_committee, is_finance
+from agreements.permissions import can_edit_committee, can_import, can_read_committee
 from agreements.selectors import get_agreement_for_user
 from finance import exports, services
 from finance.excel import MAX_UPLOAD_BYTES, XLSX_CONTENT_TYPE, megabytes
@@ -30,6 +30,7 @@ from finance.imports import ImportPlan
 from finance.models import ImportBatch, ImportKind, SpendingKind
 from milestones.models import FollowUpRound, RoundLocked
 from milestones.selectors import get_round_for_user
+from milestones.services import ROW_FIELDS
 
 # A preview lists at most this many rows per table; the counts above it are always complete.
 PREVIEW_ROWS = 1000
@@ -43,7 +44,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _require_finance(user) -> None:
-    if not is_finance(user):
+    if not can_import(user):
         raise PermissionDenied
 
 
@@ -219,7 +220,12 @@ ACTION_LABELS = {"create": _lazy("Ny"), "update": _lazy("Ændres"), "delete": _l
 
 def _preview_context(batch: ImportBatch) -> dict:
     plan = ImportPlan.from_json(batch.plan)
-    context = {"batch": batch, "plan": plan, "preview_rows": PREVIEW_ROWS}
+    context = {
+        "batch": batch,
+        "plan": plan,
+        "preview_rows": PREVIEW_ROWS,
+        "change_count": len(plan.changes),
+    }
     if batch.kind == ImportKind.APPROPRIATIONS:
         agreement = batch.agreement
         kinds = dict(SpendingKind.choices)
@@ -253,11 +259,15 @@ def _preview_context(batch: ImportBatch) -> dict:
     else:
         round_ = batch.round
         context |= {
+            # A change is a milestone status or economy line written, as the confirmation
+            # counts them; a row of the workbook may change both.
+            "change_count": sum(
+                len({ROW_FIELDS[name].part for name in change["edits"]}) for change in plan.changes
+            ),
             "target_label": f"{round_.label}, {round_.agreement.title}",
             "back_url": round_.get_absolute_url(),
             "changes": plan.changes[:PREVIEW_ROWS],
             "conflicts": plan.conflicts[:PREVIEW_ROWS],
-            "part_labels": {"status": _("Milepæl"), "economy": _("Økonomi")},
         }
     return context
 

@@ -17,8 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import BudgetAgreement, Center, Chapter, Committee, Initiative
-from finance.models import Appropriation, EconomyLine, SavingsAmount, SavingsCase
-from milestones.models import FollowUpRound, Milestone, MilestoneStatus, RoundState, Smiley
+from finance.models import Appropriation, SavingsAmount, SavingsCase
+from milestones.models import (
+    ChangeSource,
+    EconomyLine,
+    FollowUpRound,
+    Milestone,
+    MilestoneStatus,
+    RoundState,
+    Smiley,
+)
 from milestones.reports.freeze import report_freeze
 from milestones.services import round_open
 
@@ -70,11 +78,14 @@ def _save_if_changed(obj, values: dict[str, Any]) -> None:
     if obj.pk is None or any(getattr(obj, k) != v for k, v in values.items()):
         for key, value in values.items():
             setattr(obj, key, value)
+        obj._history_source = ChangeSource.COMMAND
         obj.save()
 
 
 @transaction.atomic
-def load_agreement(path: Path) -> BudgetAgreement:
+def load_agreement(path: Path, actor) -> BudgetAgreement:
+    """Load one agreement's fixture. Open rounds are opened by ``actor`` (who must be allowed
+    to), as finance would open them."""
     data = json.loads(path.read_text(encoding="utf-8"))
     info = data["agreement"]
     sender = info.get("sender", {})
@@ -175,11 +186,18 @@ def load_agreement(path: Path) -> BudgetAgreement:
 
     for row in open_after:
         if not FollowUpRound.objects.filter(agreement=agreement, point=row["point"]).exists():
-            round_open(agreement=agreement, point=row["point"], deadline=_date(row.get("deadline")))
+            round_open(
+                agreement=agreement,
+                point=row["point"],
+                deadline=_date(row.get("deadline")),
+                actor=actor,
+                source=ChangeSource.COMMAND,
+            )
 
     for round_ in lock_after:
         round_.state = RoundState.LOCKED
         round_.locked_at = timezone.now()
+        round_._history_source = ChangeSource.COMMAND
         round_.save()
         # The source documents are final reports: their content is frozen like any locked round.
         report_freeze(round=round_)

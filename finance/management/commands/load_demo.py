@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from agreements import fixture_loader
 from agreements.models import Committee, Role, StaffProfile
+from finance import fixture_loader
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -27,11 +27,24 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, no_users: bool = False, **options):
         fixture_loader.load_committees()
+        actor = self._actor(no_users)
         for path in fixture_loader.agreement_fixture_paths():
-            agreement = fixture_loader.load_agreement(path)
+            agreement = fixture_loader.load_agreement(path, actor)
             self.stdout.write(f"Indlæst {agreement.title} fra {path.name}")
+
+    def _actor(self, no_users: bool):
+        """Who opens the demo's open rounds: the demo administrator, or (with --no-users) an
+        administrator who exists already."""
         if not no_users:
             self._create_users()
+            return get_user_model().objects.get(username="admin")
+        actor = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+        if actor is None:
+            raise CommandError(
+                "Der findes ingen administrator til at åbne demoens opfølgninger. Kør uden "
+                "--no-users, eller opret en med »manage.py createsuperuser«."
+            )
+        return actor
 
     def _create_users(self) -> None:
         User = get_user_model()
