@@ -187,9 +187,7 @@ def test_two_tabs_changing_the_same_field_choose_field_by_field(
     assert (saved.text, saved.smiley) == ("Tab 1's status.", "red")
 
 
-def test_the_back_button_never_brings_back_a_stale_row(
-    live_server, finance_login, round_with_rows
-):
+def test_the_back_button_never_brings_back_a_stale_row(live_server, finance_login, round_with_rows):
     """Save a row, open the initiative, press Back, change the smiley and save: no conflict
     with oneself, and the milestone text saved before stays."""
     page = finance_login
