@@ -13,10 +13,11 @@ What it does, all on this machine:
    there is no TLS);
 3. logs every simulated user in through /login/ (with the CSRF token, as a browser does), then
    for ``--seconds`` runs, at once:
-   - finance users who open the round page of the demo's open round and save rows (milestone
-     smiley, status text, economy smiley and status) with the versions read from the page, as
-     the page's htmx form does; a 409 (someone else saved the row first) is answered as a
-     person would: with the fresh versions from the response, saving again;
+   - finance users who open the round page of the demo's open round, open a row for editing
+     and save it (milestone smiley, status text, economy smiley and status) with the values
+     the row showed, as the page's htmx form does; a 409 (someone else changed the same
+     field meanwhile) is answered as a person would: choosing "gem min ændring" for each
+     conflicting field in the panel and saving again;
    - committee secretaries who download their committee's PDF report;
    - a baseline client on /healthz, a trivial Django view (one ``SELECT 1``) on the same stack
      in the same run, so the figures can be compared across machines;
@@ -253,41 +254,22 @@ class Ack:
     economy_smiley: str
 
 
-@dataclass
-class Row:
-    status_version: int
-    economy_version: int
-    milestone_text: str
-    economy_text: str
-
-
-ROW_VERSION = re.compile(r'name="(status_version|economy_version)" value="(\d+)" id="id_r(\d+)_\1"')
-ROW_HIDDEN = re.compile(
-    r'<input type="hidden" name="milestone_text_original"(?: value="([^"]*)")? '
-    r'id="id_r(\d+)_milestone_text_original">'
-)
-ROW_ECONOMY_TEXT = re.compile(
-    r'<textarea name="economy_text"[^>]*id="id_r(\d+)_economy_text">\n?(.*?)</textarea>', re.S
-)
+# The row form: what each field showed when the row was opened, and the fields whose
+# conflict the panel asks about.
+ROW_IDS = re.compile(r'id="row-(\d+)-body"')
+STARTED_FROM = re.compile(r'<input type="hidden" name="initial-(\w+)" value="([^"]*)"')
+CONFLICTED = re.compile(r'<input type="hidden" name="conflicted" value="([^"]*)">')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def parse_rows(page: str) -> dict[int, Row]:
-    versions: dict[int, dict[str, int]] = defaultdict(dict)
-    for name, value, pk in ROW_VERSION.findall(page):
-        versions[int(pk)][name] = int(value)
-    milestone_texts = {int(pk): html.unescape(value) for value, pk in ROW_HIDDEN.findall(page)}
-    economy_texts = {int(pk): html.unescape(text) for pk, text in ROW_ECONOMY_TEXT.findall(page)}
-    return {
-        pk: Row(
-            status_version=v["status_version"],
-            economy_version=v["economy_version"],
-            milestone_text=milestone_texts.get(pk, ""),
-            economy_text=economy_texts.get(pk, ""),
-        )
-        for pk, v in versions.items()
-        if "status_version" in v and "economy_version" in v
-    }
+def parse_rows(page: str) -> list[int]:
+    return [int(pk) for pk in ROW_IDS.findall(page)]
+
+
+def parse_form(form: str) -> tuple[dict[str, str], list[str]]:
+    shown = {name: html.unescape(value) for name, value in STARTED_FROM.findall(form)}
+    conflicted = CONFLICTED.search(form)
+    return shown, [name for name in conflicted.group(1).split(",") if name] if conflicted else []
 
 
 async def timed(stats: Stats, endpoint: str, request, expected: tuple[int, ...] = (200,)):
@@ -313,10 +295,10 @@ async def log_in(client, username: str) -> None:
         raise SystemExit(f"Login of {username} failed: HTTP {response.status_code}")
 
 
-async def open_round_page(client, info: dict, stats: Stats) -> dict[int, Row]:
+async def open_round_page(client, info: dict, stats: Stats) -> list[int]:
     response = await timed(stats, "round page", client.get(f"/opfoelgning/{info['round_pk']}/"))
     if response is None or response.status_code != 200:
-        return {}
+        return []
     return parse_rows(response.text)
 
 
@@ -329,7 +311,7 @@ async def finance_user(
     deadline: float,
     rng: random.Random,
     user_no: int,
-    rows: dict[int, Row],
+    rows: list[int],
 ) -> None:
     round_pk = info["round_pk"]
     csrf = client.cookies.get("csrftoken")
@@ -342,40 +324,38 @@ async def finance_user(
                 await asyncio.sleep(1)
                 continue
             csrf = client.cookies.get("csrftoken")
-        pk = rng.choice(list(rows))
-        row = rows[pk]
+        pk = rng.choice(rows)
+        url = f"/opfoelgning/{round_pk}/indsats/{pk}/"
+        headers = {"HX-Request": "true", "X-CSRFToken": csrf}
+        # The user opens the row ("Redigér"): the form shows the values stored now.
+        opened = await timed(stats, "open row", client.get(url, headers=headers))
+        if opened is None or opened.status_code != 200:
+            continue
+        shown, _ = parse_form(opened.text)
         seq += 1
         attempt = {
-            "milestone_text": row.milestone_text,
-            "milestone_text_original": row.milestone_text,
             "smiley": rng.choice(MILESTONE_SMILEYS),
             "text": f"Status fra bruger {user_no}, gem {seq}: processen følger planen.",
-            "economy_text": row.economy_text,
             "economy_smiley": rng.choice(ECONOMY_SMILEYS),
             "economy_status_text": f"Økonomi fra bruger {user_no}, gem {seq}.",
         }
-        for _ in range(3):  # a 409 shows the fresh versions; the user saves again
+        resolve: dict[str, str] = {}
+        for _ in range(3):  # a 409 shows the panel; the user keeps their values, saves again
             data = {
+                **shown,
                 **attempt,
-                "status_version": row.status_version,
-                "economy_version": row.economy_version,
+                **{f"initial-{name}": value for name, value in shown.items()},
+                **resolve,
             }
             response = await timed(
                 stats,
                 "save row",
-                client.post(
-                    f"/opfoelgning/{round_pk}/indsats/{pk}/",
-                    data=data,
-                    headers={"HX-Request": "true", "X-CSRFToken": csrf},
-                ),
+                client.post(url, data=data, headers=headers),
                 expected=(200, 409),
             )
             if response is None:
                 stats.unknown.update((attempt["text"], attempt["economy_status_text"]))
                 break
-            fresh = parse_rows(response.text).get(pk)
-            if fresh is not None:
-                rows[pk] = row = fresh
             if response.status_code == 200:
                 acks.append(
                     Ack(
@@ -390,6 +370,11 @@ async def finance_user(
             if response.status_code == 409:
                 if stats.measuring:
                     stats.conflicts += 1
+                # The panel's form starts from what is stored now, and asks for a choice.
+                shown, conflicted = parse_form(response.text)
+                resolve = {"conflicted": ",".join(conflicted)} | {
+                    f"resolve_{name}": "mine" for name in conflicted
+                }
                 continue
             break
         if args.think:
@@ -497,7 +482,7 @@ def print_table(stats: Stats, elapsed: float) -> None:
         f"{'endpoint':<20}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
     )
-    for endpoint in ("save row", "round page", "report pdf", "healthz (baseline)"):
+    for endpoint in ("save row", "open row", "round page", "report pdf", "healthz (baseline)"):
         values = sorted(stats.latencies.get(endpoint, []))
         if not values:
             print(f"{endpoint:<20}{0:>9}")
@@ -510,7 +495,10 @@ def print_table(stats: Stats, elapsed: float) -> None:
         )
     total = sum(len(v) for v in stats.latencies.values())
     print(f"{'all':<20}{total:>9}{total / elapsed:>9.1f}")
-    print(f"409 conflicts (two users on one row, answered by saving again): {stats.conflicts}")
+    print(
+        "409 conflicts (two users changed the same field; answered by choosing one's own "
+        f"value in the panel and saving again): {stats.conflicts}"
+    )
     for endpoint, errors in stats.errors.items():
         for message, count in sorted(
             {m: errors.count(m) for m in set(errors)}.items(), key=lambda kv: -kv[1]
@@ -523,6 +511,7 @@ ACCESS_LINE = re.compile(
 )
 ENDPOINTS = [
     ("save row", "POST", re.compile(r"^/opfoelgning/\d+/indsats/\d+/$")),
+    ("open row", "GET", re.compile(r"^/opfoelgning/\d+/indsats/\d+/$")),
     ("round page", "GET", re.compile(r"^/opfoelgning/\d+/$")),
     ("report pdf", "GET", re.compile(r"^/rapporter/")),
     ("healthz (baseline)", "GET", re.compile(r"^/healthz$")),
@@ -558,8 +547,7 @@ def verify_no_lost_update(acks: list[Ack], unknown: set[str], round_pk: int) -> 
     """Every acknowledged save is in the history once; each row holds its last save."""
     from django.db import connections
 
-    from finance.models import EconomyLine
-    from milestones.models import MilestoneStatus
+    from milestones.models import EconomyLine, MilestoneStatus
 
     connections.close_all()
     problems = []
