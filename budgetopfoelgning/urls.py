@@ -16,3 +16,6 @@ urlpatterns = [
     path("rapporter/", include("milestones.report_urls")),
     path("opfoelgning/", include("milestones.urls")),
 ]
+
+# A database outage answers 503 "try again shortly" instead of the error page (health.py).
+handler500 = "budgetopfoelgning.health.server_error"
