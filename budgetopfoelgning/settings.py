@@ -6,6 +6,7 @@ switches the defaults to production (DEBUG off, secure cookies, HTTPS), and prod
 start with a missing or weak key or with no ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 # An empty variable means "use the default", as a shell user would expect.
-for _name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"):
+for _name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "FORWARDED_ALLOW_IPS"):
     if os.environ.get(_name) == "":
         del os.environ[_name]
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "accounts",
     "agreements",
     "milestones",
     "finance",
@@ -131,13 +133,44 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreements:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account out after five failed logins for an hour (django-axes).
+# --- Failed logins: lock-out and throttles (accounts/throttle.py) -------------------------------
+
+# Five failed logins for one user name from one client lock that pair out for an hour
+# (django-axes); the same user on another client is not affected.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client is the address the trusted proxy saw (accounts/client_ip.py), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Adds the throttles below to django-axes' lock-out; they count the failure log.
+AXES_HANDLER = "accounts.throttle.LoginThrottleHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A refused attempt is not counted, so hammering a lock-out does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_refused"
+
+# Per user name, from any client: after this many failures within an hour every further attempt
+# waits, 15 s doubling up to LOGIN_USER_MAX_DELAY, so guessing one password from many addresses
+# is slow, yet the real user is never kept out for more than a few minutes.
+LOGIN_USER_FAILURES_BEFORE_DELAY = env.int("LOGIN_USER_FAILURES_BEFORE_DELAY", default=10)
+LOGIN_USER_WINDOW = timedelta(hours=1)
+LOGIN_USER_FIRST_DELAY = timedelta(seconds=15)
+LOGIN_USER_MAX_DELAY = timedelta(seconds=env.int("LOGIN_USER_MAX_DELAY", default=300))
+# Per client address, across user names (password spraying): at most this many failures within
+# LOGIN_CLIENT_WINDOW; further password logins from that address wait until older ones expire.
+LOGIN_CLIENT_FAILURE_LIMIT = env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=20)
+LOGIN_CLIENT_WINDOW = timedelta(minutes=15)
+for _name, _value in [
+    ("AXES_FAILURE_LIMIT", AXES_FAILURE_LIMIT),
+    ("LOGIN_USER_FAILURES_BEFORE_DELAY", LOGIN_USER_FAILURES_BEFORE_DELAY),
+    ("LOGIN_CLIENT_FAILURE_LIMIT", LOGIN_CLIENT_FAILURE_LIMIT),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if not LOGIN_USER_FIRST_DELAY <= LOGIN_USER_MAX_DELAY < timedelta(hours=1):
+    raise ImproperlyConfigured("LOGIN_USER_MAX_DELAY must be between 15 and 3599 seconds.")
 
 # The history is an audit record: it cannot be reverted or edited through the application.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -185,8 +218,33 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _proxy_addresses(values: list[str]) -> list[str]:
+    """FORWARDED_ALLOW_IPS as gunicorn reads it: addresses or networks, or "*" for any peer."""
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FORWARDED_ALLOW_IPS: {value!r} is no IP address or network."
+            ) from None
+    return values
+
+
+# The reverse proxies whose X-Forwarded-For names the client (accounts/client_ip.py). Without
+# BEHIND_PROXY nobody is trusted and the client is the peer address of the connection.
+TRUSTED_PROXIES = (
+    _proxy_addresses(env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"]))
+    if BEHIND_PROXY
+    else []
+)
+
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
