@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    """Logging in and out: lock-out and throttles of failed logins.
+    """Logging in and out: local passwords, single sign-on, lock-out and throttles.
 
-    Who may do what once logged in is not decided here but in ``agreements/permissions.py``.
+    Who may do what once logged in is not decided here but in ``agreements/permissions.py``;
+    single sign-on only sets the user's role from the provider's groups (``services.py``).
     """
 
     name = "accounts"

@@ -10,6 +10,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 # An empty variable means "use the default", as a shell user would expect.
-for _name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "FORWARDED_ALLOW_IPS"):
+for _name in (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "LOCAL_LOGIN",
+    "FORWARDED_ALLOW_IPS",
+):
     if os.environ.get(_name) == "":
         del os.environ[_name]
 
@@ -116,10 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -132,6 +136,75 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreements:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Logging in: local passwords and single sign-on (OpenID Connect) ----------------------------
+
+# Local user names and passwords (the demo users). Off: the password form is gone, password
+# logins are refused everywhere (also in the admin) and only single sign-on remains.
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
+
+# Single sign-on is on when a client id is set. The provider's endpoints come from its discovery
+# document at OIDC_ISSUER/.well-known/openid-configuration, or each from its own variable (which
+# also overrides a discovered one). mozilla-django-oidc reads the OIDC_RP_* and OIDC_OP_* names.
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+# The claims (of the ID token or the userinfo answer) that carry name, e-mail and groups.
+OIDC_CLAIM_FIRST_NAME = env.str("OIDC_CLAIM_FIRST_NAME", default="given_name")
+OIDC_CLAIM_LAST_NAME = env.str("OIDC_CLAIM_LAST_NAME", default="family_name")
+OIDC_CLAIM_EMAIL = env.str("OIDC_CLAIM_EMAIL", default="email")
+OIDC_CLAIM_GROUPS = env.str("OIDC_CLAIM_GROUPS", default="groups")
+# Seconds to wait for the provider; without a limit a provider that hangs would hang the worker.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Authorization code flow with PKCE (S256), state and nonce; the client authenticates with HTTP
+# Basic (client_secret_basic). The ID token is kept in the session for the provider's logout.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_ID is set.")
+    if not OIDC_ISSUER and not (
+        OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+    ):
+        raise ImproperlyConfigured(
+            "Single sign-on needs OIDC_ISSUER (for discovery) or OIDC_AUTHORIZATION_ENDPOINT, "
+            "OIDC_TOKEN_ENDPOINT and OIDC_JWKS_URI."
+        )
+    if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384"}:
+        raise ImproperlyConfigured(
+            f"OIDC_SIGN_ALGO={OIDC_RP_SIGN_ALGO!r} is not supported: use RS256, RS384, RS512, "
+            "PS256, ES256 or ES384 (the provider's ID token signing algorithm)."
+        )
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+if OIDC_TIMEOUT < 1:
+    raise ImproperlyConfigured("OIDC_TIMEOUT must be at least 1 second.")
+if not LOCAL_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN=off needs single sign-on (OIDC_CLIENT_ID and the provider): "
+        "otherwise nobody can log in."
+    )
+
+# django-axes comes first: it refuses a locked-out or throttled login before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend"]
+if LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.backends.OidcBackend")
 
 # --- Failed logins: lock-out and throttles (accounts/throttle.py) -------------------------------
 
@@ -245,7 +318,6 @@ TRUSTED_PROXIES = (
     else []
 )
 
-
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -260,6 +332,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if OIDC_ENABLED:
+    # "Log ud" posts a form here whose answer redirects to the provider's end_session_endpoint,
+    # and browsers apply form-action to that redirect too. (An end_session_endpoint on another
+    # host than the issuer is allowed by setting OIDC_END_SESSION_ENDPOINT.)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+        {_origin(url) for url in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT) if url}
+    )
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,18 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
 from budgetopfoelgning.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
+    path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include("accounts.urls")),
+    # Before the admin's own URLs: one login page for everyone, with single sign-on.
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("aftaler/", include("agreements.urls")),
     path("oekonomi/", include("finance.urls")),

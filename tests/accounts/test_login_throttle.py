@@ -162,3 +162,22 @@ def test_a_few_failures_do_not_delay_the_user_name(user):
         login(f"192.0.2.{n + 1}", "oekonomi-login", "forkert")
 
     assert login(USER_CLIENT, "oekonomi-login", PASSWORD).logged_in
+
+
+def test_the_admin_login_goes_through_the_application_login(user, client):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "oekonomi-login", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/admin/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_logged_in_user_without_admin_access_gets_the_admins_explanation(client, user):
+    client.force_login(user)
+
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 200
+    assert "oekonomi-login" in response.content.decode()
