@@ -8,6 +8,7 @@ from agreements.models import (
     Center,
     Chapter,
     Committee,
+    SsoGroupMapping,
     StaffProfile,
 )
 
@@ -86,6 +87,35 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_filter = ["role", "committees"]
     filter_horizontal = ["committees"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+@admin.register(SsoGroupMapping)
+class SsoGroupMappingAdmin(admin.ModelAdmin):
+    list_display = ["group", "role", "is_administrator", "committee_list"]
+    list_filter = ["role", "is_administrator", "committees"]
+    search_fields = ["group"]
+    filter_horizontal = ["committees"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["group", "role", "is_administrator", "committees"],
+                "description": _(
+                    "Ved hvert log ind med single sign-on får brugeren rolle og udvalg fra "
+                    "sine grupper: administrator, hvis en gruppe giver det; ellers den stærkeste "
+                    "rolle (økonomi før sekretær) med udvalgene fra grupperne med den rolle. "
+                    "En bruger, hvis grupper ikke står her, får ingen adgang."
+                ),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("committees")
+
+    @admin.display(description=_("udvalg"))
+    def committee_list(self, obj: SsoGroupMapping) -> str:
+        return ", ".join(c.code for c in obj.committees.all())
 
 
 class StaffProfileInline(admin.StackedInline):

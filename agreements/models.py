@@ -286,3 +286,67 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class SsoGroupMapping(models.Model):
+    """What a group of the single sign-on provider grants in the application.
+
+    At every single sign-on login the groups in the user's group claim are looked up here (case
+    and surrounding spaces do not matter) and what they grant is combined: administrator if any
+    of them says so; the strongest of their roles (finance staff over secretary); the committees
+    of the groups with that role. Groups that match nothing grant nothing: no role. A later kind
+    of role (center staff) adds its field here next to ``committees`` (e.g. ``centers``).
+    """
+
+    group = normalized.CharField(
+        _("gruppe"),
+        max_length=255,
+        unique=True,
+        help_text=_("Gruppens navn eller id, som log ind-tjenesten sender det (gruppe-claimet)."),
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, blank=True)
+    is_administrator = models.BooleanField(
+        _("administrator"),
+        default=False,
+        help_text=_("Fuld adgang til alt, også administrationen (superbruger)."),
+    )
+    committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="sso_groups",
+        verbose_name=_("udvalg"),
+        help_text=_(
+            "Udvalgene, rollen gælder for. Økonomimedarbejdere uden udvalg arbejder for alle "
+            "udvalg."
+        ),
+    )
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name = _("SSO-gruppe")
+        verbose_name_plural = _("SSO-grupper")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="") | Q(is_administrator=True),
+                name="sso_group_grants_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.group
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.group = self.group.strip()
+        if not self.role and not self.is_administrator:
+            raise ValidationError(_("Vælg en rolle, eller gør gruppen til administratorer."))
+        same = [
+            other.group
+            for other in SsoGroupMapping.objects.exclude(pk=self.pk).only("group")
+            if other.group.strip().casefold() == self.group.casefold()
+        ]
+        if same:
+            raise ValidationError(
+                {"group": _("Gruppen findes allerede som »%(group)s«.") % {"group": same[0]}}
+            )

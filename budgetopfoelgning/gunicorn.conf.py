@@ -35,10 +35,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# %(M)s: request time in milliseconds; %(U)s path; %(q)s query string; %(B)s response bytes.
+# %(M)s: request time in milliseconds; %(U)s path; %(q)s query string; %(B)s response bytes;
+# %(f)s referer. No quotes here: GunicornLogger writes every value as a logfmt value, quoted
+# and escaped where needed, so a path with %0A or a header with control characters cannot
+# forge or break a log line. remote is the X-Forwarded-For header as sent (only the trusted
+# proxy's last entry is reliable); peer is the address of the connection.
+logger_class = "budgetopfoelgning.logfmt.GunicornLogger"
 access_log_format = (
-    'method=%(m)s path="%(U)s" query="%(q)s" status=%(s)s duration_ms=%(M)s bytes=%(B)s '
-    'remote=%({x-forwarded-for}i)s peer=%(h)s user_agent="%(a)s"'
+    "method=%(m)s path=%(U)s query=%(q)s status=%(s)s duration_ms=%(M)s bytes=%(B)s "
+    "remote=%({x-forwarded-for}i)s peer=%(h)s referer=%(f)s user_agent=%(a)s"
 )
 logconfig_dict = {
     "version": 1,

@@ -15,21 +15,23 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 class BadPath(SuspiciousOperation):
-    """A path or query string with control characters: answered 400 (templates/400.html)."""
+    """A path with control characters or a query string with a NUL byte: answered 400
+    (templates/400.html)."""
 
 
 class RequestSanityMiddleware:
-    """Refuses requests whose path or query string carries control characters (400)."""
+    """Refuses requests whose path carries control characters, or whose query string carries
+    a NUL byte (which no filter can send to PostgreSQL), with 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _CONTROL.search(request.path) or any(
-            _CONTROL.search(key) or any(_CONTROL.search(value) for value in values)
+            "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            raise BadPath("Control character in the request's path or query string.")
+            raise BadPath("Control character in the request's path or NUL in its query.")
         return self.get_response(request)
 
 
@@ -47,7 +49,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
+        # The user as the view saw it: asking again would read the session and the database,
+        # which on a 503 are the very things that failed. A view for signed-in users has read it.
+        user = getattr(request, "_cached_user", None)
         if (
             user is not None
             and user.is_authenticated

@@ -6,9 +6,11 @@ switches the defaults to production (DEBUG off, secure cookies, HTTPS), and prod
 start with a missing or weak key or with no ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -20,7 +22,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 # An empty variable means "use the default", as a shell user would expect.
-for _name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"):
+for _name in (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "LOCAL_LOGIN",
+    "FORWARDED_ALLOW_IPS",
+):
     if os.environ.get(_name) == "":
         del os.environ[_name]
 
@@ -70,7 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Paths and query strings with control characters are answered 400, never 500.
     "budgetopfoelgning.middleware.RequestSanityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but it does not touch the session of a request that found the database down.
+    "budgetopfoelgning.health.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,10 +128,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -135,13 +141,113 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreements:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account out after five failed logins for an hour (django-axes).
+# --- Logging in: local passwords and single sign-on (OpenID Connect) ----------------------------
+
+# Local user names and passwords (the demo users). Off: the password form is gone, password
+# logins are refused everywhere (also in the admin) and only single sign-on remains.
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
+
+# Single sign-on is on when a client id is set. The provider's endpoints come from its discovery
+# document at OIDC_ISSUER/.well-known/openid-configuration, or each from its own variable (which
+# also overrides a discovered one). mozilla-django-oidc reads the OIDC_RP_* and OIDC_OP_* names.
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+# The claims (of the ID token or the userinfo answer) that carry name, e-mail and groups.
+OIDC_CLAIM_FIRST_NAME = env.str("OIDC_CLAIM_FIRST_NAME", default="given_name")
+OIDC_CLAIM_LAST_NAME = env.str("OIDC_CLAIM_LAST_NAME", default="family_name")
+OIDC_CLAIM_EMAIL = env.str("OIDC_CLAIM_EMAIL", default="email")
+OIDC_CLAIM_GROUPS = env.str("OIDC_CLAIM_GROUPS", default="groups")
+# Seconds to wait for the provider; without a limit a provider that hangs would hang the worker.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Authorization code flow with PKCE (S256), state and nonce; the client authenticates with HTTP
+# Basic (client_secret_basic). The ID token is kept in the session for the provider's logout.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_ID is set.")
+    if not OIDC_ISSUER and not (
+        OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+    ):
+        raise ImproperlyConfigured(
+            "Single sign-on needs OIDC_ISSUER (for discovery) or OIDC_AUTHORIZATION_ENDPOINT, "
+            "OIDC_TOKEN_ENDPOINT and OIDC_JWKS_URI."
+        )
+    if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384"}:
+        raise ImproperlyConfigured(
+            f"OIDC_SIGN_ALGO={OIDC_RP_SIGN_ALGO!r} is not supported: use RS256, RS384, RS512, "
+            "PS256, ES256 or ES384 (the provider's ID token signing algorithm)."
+        )
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+if OIDC_TIMEOUT < 1:
+    raise ImproperlyConfigured("OIDC_TIMEOUT must be at least 1 second.")
+if not LOCAL_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN=off needs single sign-on (OIDC_CLIENT_ID and the provider): "
+        "otherwise nobody can log in."
+    )
+
+# django-axes comes first: it refuses a locked-out or throttled login before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend"]
+if LOCAL_LOGIN:
+    AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("agreements.login.backends.OidcBackend")
+
+# --- Failed logins: lock-out and throttles (agreements/login/throttle.py) ----------------------
+
+# Five failed logins for one user name from one client lock that pair out for an hour
+# (django-axes); the same user on another client is not affected.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client is the address the trusted proxy saw (agreements/login/client_ip.py), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "agreements.login.client_ip.client_ip"
+# Adds the throttles below to django-axes' lock-out; they count the failure log.
+AXES_HANDLER = "agreements.login.throttle.LoginThrottleHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A refused attempt is not counted, so hammering a lock-out does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "agreements.login.views.login_refused"
+
+# Per user name, from any client: after this many failures within an hour every further attempt
+# waits, 15 s doubling up to LOGIN_USER_MAX_DELAY, so guessing one password from many addresses
+# is slow, yet the real user is never kept out for more than a few minutes.
+LOGIN_USER_FAILURES_BEFORE_DELAY = env.int("LOGIN_USER_FAILURES_BEFORE_DELAY", default=10)
+LOGIN_USER_WINDOW = timedelta(hours=1)
+LOGIN_USER_FIRST_DELAY = timedelta(seconds=15)
+LOGIN_USER_MAX_DELAY = timedelta(seconds=env.int("LOGIN_USER_MAX_DELAY", default=300))
+# Per client address, across user names (password spraying): at most this many failures within
+# LOGIN_CLIENT_WINDOW; further password logins from that address wait until older ones expire.
+LOGIN_CLIENT_FAILURE_LIMIT = env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=20)
+LOGIN_CLIENT_WINDOW = timedelta(minutes=15)
+for _name, _value in [
+    ("AXES_FAILURE_LIMIT", AXES_FAILURE_LIMIT),
+    ("LOGIN_USER_FAILURES_BEFORE_DELAY", LOGIN_USER_FAILURES_BEFORE_DELAY),
+    ("LOGIN_CLIENT_FAILURE_LIMIT", LOGIN_CLIENT_FAILURE_LIMIT),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if not LOGIN_USER_FIRST_DELAY <= LOGIN_USER_MAX_DELAY < timedelta(hours=1):
+    raise ImproperlyConfigured("LOGIN_USER_MAX_DELAY must be between 15 and 3599 seconds.")
 
 # The history is an audit record: it cannot be reverted or edited through the application.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -197,8 +303,32 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _proxy_addresses(values: list[str]) -> list[str]:
+    """FORWARDED_ALLOW_IPS as gunicorn reads it: addresses or networks, or "*" for any peer."""
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FORWARDED_ALLOW_IPS: {value!r} is no IP address or network."
+            ) from None
+    return values
+
+
+# The reverse proxies whose X-Forwarded-For names the client (agreements/login/client_ip.py).
+# Without BEHIND_PROXY nobody is trusted and the client is the peer address of the connection.
+TRUSTED_PROXIES = (
+    _proxy_addresses(env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"]))
+    if BEHIND_PROXY
+    else []
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -214,6 +344,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+if OIDC_ENABLED:
+    # "Log ud" posts a form here whose answer redirects to the provider's end_session_endpoint,
+    # and browsers apply form-action to that redirect too. (An end_session_endpoint on another
+    # host than the issuer is allowed by setting OIDC_END_SESSION_ENDPOINT.)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+        {_origin(url) for url in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT) if url}
+    )
 
 LOGGING = {
     "version": 1,

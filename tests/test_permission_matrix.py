@@ -128,6 +128,9 @@ EXPECTED: dict[str, Case | list[Case]] = {
     ),
     "logout": Case("post", lambda w: [], {r: 302 for r in ROLES}),
     "healthz": Case("get", lambda w: [], {r: 200 for r in ROLES}),
+    # Single sign-on is not configured in the tests' settings (tests/accounts/ configure it).
+    "accounts:oidc_login": Case("get", lambda w: [], {r: 404 for r in ROLES}),
+    "accounts:oidc_callback": Case("get", lambda w: [], {r: 404 for r in ROLES}),
     "agreements:list": _read(),
     "finance:agreement": _read(lambda w: [w["agreement"].year]),
     "finance:initiative": _read_object(lambda w: [w["initiative"].pk]),

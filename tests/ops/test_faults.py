@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.template import TemplateSyntaxError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,10 +22,12 @@ from milestones.models import EconomyLine, FrozenReport, MilestoneStatus
 from milestones.reports import render
 from milestones.services import round_lock, round_open
 from tests.factories import BudgetAgreementFactory, ChapterFactory, InitiativeFactory
+from tests.ops.conftest import production_env, run_python
 
 pytestmark = pytest.mark.django_db
 
 ERROR_PAGE = "Der opstod en fejl"
+OUTAGE_PAGE = "Prøv igen om lidt"
 
 
 @pytest.fixture
@@ -42,7 +45,9 @@ def open_round(committee_a, admin_user):
     return round_open(agreement=agreement, point=1, deadline=None, actor=admin_user)
 
 
-def test_a_page_gets_the_error_page_when_the_database_fails(browser, finance_user, monkeypatch):
+def test_a_page_says_try_again_shortly_when_the_database_fails(
+    browser, finance_user, monkeypatch, caplog
+):
     browser.force_login(finance_user)
 
     def refuse(*args, **kwargs):
@@ -51,9 +56,64 @@ def test_a_page_gets_the_error_page_when_the_database_fails(browser, finance_use
     monkeypatch.setattr(connections["default"], "cursor", refuse)
     response = browser.get(reverse("agreements:list"))
 
-    assert response.status_code == 500
-    assert ERROR_PAGE in response.content.decode()
-    assert "Traceback" not in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    assert OUTAGE_PAGE in page
+    assert '<html lang="da">' in page
+    assert "Traceback" not in page and "OperationalError" not in page
+    # Logged once (django.request, with the cause), though the session could not be read either.
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert [(r.levelname, r.getMessage()) for r in logged] == [
+        ("ERROR", "Service Unavailable: /aftaler/")
+    ]
+    assert "server closed the connection unexpectedly" in str(logged[0].exc_info[1])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [InterfaceError("connection already closed"), OperationalError("could not connect")],
+    ids=["interface-error", "operational-error"],
+)
+def test_a_save_during_a_database_outage_gets_503(browser, finance_user, monkeypatch, error):
+    browser.force_login(finance_user)
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(connections["default"], "cursor", refuse)
+    response = browser.post(reverse("milestones:open"), {"agreement": 2019, "point": 1})
+
+    assert response.status_code == 503
+    assert OUTAGE_PAGE in response.content.decode()
+
+
+def test_a_refused_database_connection_gives_503_in_production(tmp_path):
+    # A real fault, no patching: PostgreSQL on a port where nothing listens refuses at once.
+    script = (
+        "import json, django; django.setup(); from django.test import Client;"
+        "c = Client(raise_request_exception=False, HTTP_HOST='example.org');"
+        "c.cookies['sessionid'] = 'x' * 32;"
+        "page = c.get('/aftaler/', secure=True);"
+        "login = c.post('/login/', {'username': 'admin', 'password': 'demo'}, secure=True);"
+        "print(json.dumps([[r.status_code, r.get('Retry-After'), r.content.decode()]"
+        " for r in (page, login)]))"
+    )
+    result = run_python(
+        ["-c", script],
+        production_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:1/budgetopfoelgning"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    for status, retry_after, page in answers:
+        assert (status, retry_after) == (503, "30")
+        assert OUTAGE_PAGE in page
+    # One log line per request, naming the cause.
+    logged = [line for line in result.stderr.splitlines() if "logger=django.request" in line]
+    assert len(logged) == 2, result.stderr
+    assert all("Service Unavailable" in line and "Connection refused" in line for line in logged)
 
 
 def report_url(round_, committee) -> str:

@@ -62,7 +62,8 @@ def test_gunicorn_runs_several_workers_and_logs_requests(monkeypatch):
     assert config["threads"] == 2
     assert config["wsgi_app"] == "budgetopfoelgning.wsgi:application"
     assert config["accesslog"] == "-"
-    for field in ("method=%(m)s", 'path="%(U)s"', "status=%(s)s", "duration_ms=%(M)s"):
+    assert config["logger_class"] == "budgetopfoelgning.logfmt.GunicornLogger"
+    for field in ("method=%(m)s", "path=%(U)s", "status=%(s)s", "duration_ms=%(M)s"):
         assert field in config["access_log_format"]
 
 
@@ -135,7 +136,7 @@ def test_access_log_lines_start_like_the_application_log():
         logging.INFO,
         __file__,
         1,
-        'method=GET path="/healthz" status=200 duration_ms=2',
+        "method=GET path=/healthz status=200 duration_ms=2",
         None,
         None,
     )
@@ -144,7 +145,7 @@ def test_access_log_lines_start_like_the_application_log():
 
     assert line.startswith("time=20")
     assert line.endswith(
-        ' level=INFO logger=gunicorn.access method=GET path="/healthz" status=200 duration_ms=2'
+        " level=INFO logger=gunicorn.access method=GET path=/healthz status=200 duration_ms=2"
     )
 
 
@@ -181,6 +182,15 @@ def test_gunicorn_serves_with_production_settings_and_logs_each_request(tmp_path
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
             opener.open(request, timeout=5)
+        # A path that decodes to a newline, a forged log line and a NUL byte.
+        forged = "/healthz%0Atime=2026-01-01T00:00:00Z%20level=ERROR%20msg=forged%00"
+        with pytest.raises(urllib.error.HTTPError):
+            opener.open(
+                urllib.request.Request(
+                    f"http://127.0.0.1:{port}{forged}", headers={"Host": "example.org"}
+                ),
+                timeout=5,
+            )
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -190,9 +200,15 @@ def test_gunicorn_serves_with_production_settings_and_logs_each_request(tmp_path
     assert redirect.value.headers["Location"] == "https://example.org/login/"
     access = [line for line in output.splitlines() if "logger=gunicorn.access" in line]
     assert any(
-        'method=GET path="/healthz" query="" status=200 duration_ms=' in line for line in access
+        'method=GET path=/healthz query="" status=200 duration_ms=' in line for line in access
     ), output
-    assert any('path="/login/"' in line and "status=301" in line for line in access), output
+    assert any("path=/login/ " in line and "status=301" in line for line in access), output
+    assert any(
+        'path="/healthz\\ntime=2026-01-01T00:00:00Z level=ERROR msg=forged\\x00"' in line
+        for line in access
+    ), output
+    assert not any(line.startswith("time=2026-01-01") for line in output.splitlines())
+    assert "\x00" not in output
     assert "Booting worker" in output
     assert "Traceback" not in output
 
