@@ -134,7 +134,7 @@ def run_tool(args: list[str]) -> subprocess.CompletedProcess:
     return result
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def scratch_postgres() -> Iterator:
     """Makes scratch databases on the PostgreSQL server and drops them afterwards."""
     created: list[str] = []
@@ -160,9 +160,11 @@ def scratch_postgres() -> Iterator:
         )
 
 
-@pytest.fixture
-def demo_database(scratch_postgres, tmp_path) -> tuple[str, dict]:
-    """A PostgreSQL database with the demo data, some assessments and their history."""
+@pytest.fixture(scope="module")
+def demo_database(scratch_postgres, tmp_path_factory) -> tuple[str, dict]:
+    """A PostgreSQL database with the demo data, some assessments and their history; made
+    once for the module (the tests only read it, and restore into databases of their own)."""
+    tmp_path = tmp_path_factory.mktemp("demo-database")
     url = scratch_postgres()
     manage(["manage.py", "migrate", "--noinput", "-v0"], url, tmp_path)
     manage(["manage.py", "load_demo"], url, tmp_path)
