@@ -122,6 +122,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Form selects iterate their choices; with server-side cursors each costs three round trips
+    # (and they do not survive a transaction-pooling proxy such as PgBouncer).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     # A database that does not answer fails the request within seconds instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from agreements.models import Center, Committee, Initiative
+from agreements.models import Center, Chapter, Committee, Initiative
 from agreements.permissions import can_edit_initiative, committee_filter, has_role
 from milestones.filters import RoundRowFilter
 from milestones.models import (
@@ -141,6 +141,28 @@ def _in_round(round: FollowUpRound) -> Q:
     ) | Q(Exists(EconomyLine.objects.filter(round=round, initiative=OuterRef("pk"))))
 
 
+LONG_TEXTS = ("description", "elaboration", "contributors", "source_reference")
+
+
+def _attach_related(initiatives: list[Initiative], *, defer_introduction: bool) -> None:
+    """Give the initiatives their chapter, committee and center: each read once (a join
+    would build one copy per initiative, which is most of a big page's time)."""
+    chapters = Chapter.objects.filter(pk__in={i.chapter_id for i in initiatives})
+    if defer_introduction:
+        chapters = chapters.defer("introduction")
+    chapters = {c.pk: c for c in chapters}
+    # Through the initiatives, so the number of queries does not depend on whether any has
+    # a committee or a center.
+    ids = [i.pk for i in initiatives]
+    committees = {c.pk: c for c in Committee.objects.filter(initiatives__in=ids).distinct()}
+    centers = {c.pk: c for c in Center.objects.filter(initiatives__in=ids).distinct()}
+    for initiative in initiatives:
+        cache = initiative._state.fields_cache
+        cache["chapter"] = chapters[initiative.chapter_id]
+        cache["responsible_committee"] = committees.get(initiative.responsible_committee_id)
+        cache["responsible_center"] = centers.get(initiative.responsible_center_id)
+
+
 def round_initiatives(*, round: FollowUpRound, user) -> QuerySet[Initiative]:
     """The initiatives of the round that ``user`` may read (``None``: every one, for reports
     and snapshots whose callers check access themselves)."""
@@ -199,24 +221,26 @@ def round_rows(
         queryset = queryset.filter(responsible_center=center)
     if initiative_ids is not None:
         queryset = queryset.filter(pk__in=list(initiative_ids))
-    found = list(
-        queryset.select_related("chapter", "responsible_committee", "responsible_center").order_by()
-    )
+    if not with_plan:
+        # Only the report (with the plan) prints the long texts; the rows of a page or a
+        # workbook need the titles, so the paragraphs are not read.
+        queryset = queryset.defer(*LONG_TEXTS)
+    found = list(queryset.order_by())
     if not found:
         return []
+    _attach_related(found, defer_introduction=not with_plan)
     by_id = {initiative.pk: initiative for initiative in found}
     ids = list(by_id)
     statuses = {
         status.milestone.initiative_id: status
         for status in MilestoneStatus.objects.filter(
             round=round, milestone__initiative_id__in=ids
-        ).select_related("milestone", "updated_by")
+        ).select_related("milestone")
     }
+    # Who changed a row last is shown from its milestone status; the economy line's is not read.
     lines = {
         line.initiative_id: line
-        for line in EconomyLine.objects.filter(round=round, initiative_id__in=ids).select_related(
-            "updated_by"
-        )
+        for line in EconomyLine.objects.filter(round=round, initiative_id__in=ids)
     }
     year = round.agreement.year
     earlier: dict[int, dict[int, EarlierSmileys]] = defaultdict(dict)
@@ -361,9 +385,14 @@ class RoundProgress:
     missing: int
 
 
-def round_progress(*, round: FollowUpRound, user) -> RoundProgress:
+def round_progress(
+    *, round: FollowUpRound, user, rows: list[RoundRow] | None = None
+) -> RoundProgress:
     """How many of the round's rows the user may read, and how many still miss an assessment
-    (whatever the page's filters show). One query; the page and every save show it."""
+    (whatever the page's filters show); the page and every save show it. Counted from
+    ``rows`` when they are all of them (an unfiltered page), else in one query."""
+    if rows is not None:
+        return RoundProgress(len(rows), sum(1 for row in rows if row.is_missing))
     counts = round_initiatives(round=round, user=user).aggregate(
         initiatives=Count("pk"), missing=Count("pk", filter=missing_q(round))
     )
@@ -477,6 +506,12 @@ def round_overview(*, round: FollowUpRound, user, today: datetime.date | None = 
             )
     grouped = sorted(by_center.items(), key=lambda item: (item[0] == "", item[0]))
     return RoundOverview(round, committees, totals, grouped, days_to_deadline(round, today))
+
+
+def row_centers(rows: list[RoundRow]) -> list[Center]:
+    """The responsible centers of ``rows``, by name."""
+    centers = {row.initiative.responsible_center for row in rows} - {None}
+    return sorted(centers, key=lambda center: center.name)
 
 
 def round_centers(*, round: FollowUpRound, committees: QuerySet[Committee]) -> QuerySet[Center]:

@@ -71,6 +71,9 @@ def round_open(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.get_round_for_user(user=request.user, pk=pk)
     row_filter, rows = selectors.round_page_rows(round=round_, user=request.user, data=request.GET)
+    filtered = row_filter.is_bound and any(
+        row_filter.form.cleaned_data.get(f) not in (None, "") for f in row_filter.filters
+    )
     return render(
         request,
         "milestones/round_detail.html",
@@ -79,7 +82,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": round_.agreement,
             "filter": row_filter,
             "rows": rows,
-            "progress": selectors.round_progress(round=round_, user=request.user),
+            "progress": selectors.round_progress(
+                round=round_, user=request.user, rows=None if filtered else rows
+            ),
+            # The centers for the Excel links: those of the rows, when the page shows them all.
+            "row_centers": None if filtered else selectors.row_centers(rows),
             "committees": list(visible_committees(request.user)),
             "can_see_all": can_read_whole_municipality(request.user),
             "can_edit": is_finance(request.user) and not round_.is_locked,

@@ -12,10 +12,8 @@ from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from milestones.forms import CONFLICTED
@@ -147,7 +145,6 @@ class _RowMarkup:
                 "closed": _("Afsluttet"),
             }.items()
         }
-        self.changed = _("Senest ændret af %(who)s, %(when)s")
         self.smileys = {
             (value, small): str(smiley(context, value, size=16 if small else 22))
             for value in Smiley.values
@@ -191,20 +188,10 @@ class _RowMarkup:
         if not row.can_edit:
             return ""
         url = self.row_url.format(row.initiative.pk)
-        changed = ""
-        status = row.status
-        if status is not None and status.updated_by is not None:
-            who = status.updated_by.get_full_name() or status.updated_by.get_username()
-            when = date_format(localtime(status.updated_at), "j. F Y H:i")
-            changed = (
-                ' <span class="muted">'
-                + escape(self.changed % {"who": who, "when": when})
-                + "</span>"
-            )
         return (
             f'<p class="round-row__actions"><a class="button button--secondary" href="{url}" '
             f'hx-get="{url}" data-row-edit>{self.labels["edit"]}<span class="visually-hidden"> '
-            f"{escape(row.initiative.label)}</span></a>{changed}</p>"
+            f"{escape(row.initiative.label)}</span></a></p>"
         )
 
     def body(self, row) -> str:

@@ -193,10 +193,10 @@ def test_status_workbook_queries_do_not_grow_with_the_rows(
     agreement, open_round, finance_user, committee_a, django_assert_num_queries
 ):
     def export() -> None:
-        # The user's profile and committees; the statuses and the economy lines, each with
-        # initiative, chapter, committee and center joined.
+        # The user's role and committees; the round's initiatives, their chapters, committees
+        # and centers (each read once), statuses (with milestone) and economy lines.
         user = type(finance_user).objects.get(pk=finance_user.pk)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(7):
             exports.status_workbook(round=open_round, user=user)
 
     export()

@@ -49,12 +49,12 @@ def test_report_content_query_count_does_not_grow_with_the_initiatives(
 ):
     small = make_round(5, 2060)
     large = make_round(60, 2061)
-    # The round's rows from the one reader: initiatives (chapter, center and committee
-    # joined), this round's statuses (with milestone) and economy lines, the statuses of the
+    # The round's rows from the one reader: initiatives, their chapters, committees and
+    # centers, this round's statuses (with milestone) and economy lines, the statuses of the
     # earlier rounds, the milestones of every point.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         small_content = report_content(small)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         large_content = report_content(large)
     assert len(small_content.initiatives) == 5
     assert len(large_content.initiatives) == 60
@@ -76,12 +76,11 @@ def test_report_download_query_count_is_the_same_for_5_and_60_initiatives(
     client = client_for(finance_user)
     small = make_round(5, 2063)
     large = make_round(60, 2064)
-    # session, user, profile (role), round with agreement, the user's committees (for the
-    # whole municipality), the four report queries; then the session is saved (savepoint,
-    # update, release).
-    with django_assert_num_queries(12):
+    # session, user, role and committees (one query), round with agreement, the eight report
+    # queries (above); then the session is saved (savepoint, update, release).
+    with django_assert_num_queries(15):
         client.get(reverse("reports:municipality", args=[small.pk]))
     with CaptureQueriesContext(connection) as large_queries:
         response = client.get(reverse("reports:municipality", args=[large.pk]))
     assert response.status_code == 200
-    assert len(large_queries.captured_queries) == 12
+    assert len(large_queries.captured_queries) == 15
