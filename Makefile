@@ -1,5 +1,6 @@
 # Budgetopfølgning. Two commands set everything up on a fresh machine (Python 3.11):
-#   make run   installs, migrates, loads the demo data and serves http://127.0.0.1:8000
+#   make run   installs, migrates, loads the demo data and serves http://127.0.0.1:8000 (with a
+#              task worker beside the development server)
 #   make test  installs and runs the whole test suite (SQLite, or DATABASE_URL if set)
 # Beyond set-up:
 #   make serve  runs the production stack (gunicorn, PostgreSQL from DATABASE_URL, whitenoise)
@@ -37,8 +38,12 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo
 
+# The development server, with a task worker beside it (reports, e-mail, reminders); both stop
+# together.
 run: demo
 	@echo "Budgetopfølgning kører på http://$(HOST):$(PORT)/ — log ind som admin, oekonomi eller sekretaer (adgangskode: demo)"
+	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # As in production: DEBUG off, PostgreSQL, static files collected for whitenoise, gunicorn with

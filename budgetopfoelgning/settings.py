@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "agreements",
     "milestones",
     "finance",
@@ -251,6 +253,20 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
 if not LOGIN_USER_FIRST_DELAY <= LOGIN_USER_MAX_DELAY < timedelta(hours=1):
     raise ImproperlyConfigured("LOGIN_USER_MAX_DELAY must be between 15 and 3599 seconds.")
+
+# --- Work outside the web request: one task queue ----------------------------------------
+
+# Reports, e-mail and reminders run on Django's Tasks API (the django-tasks backport) with the
+# database backend (django-tasks-db): every application server shares it through the database,
+# on SQLite and PostgreSQL alike, and a worker takes each task once (SELECT ... FOR UPDATE SKIP
+# LOCKED). Run one or more workers beside the web servers: `manage.py db_worker` (`make run`
+# starts one; docs/operations.md has the systemd unit).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # The history is an audit record: it cannot be reverted or edited through the application.
 SIMPLE_HISTORY_REVERT_DISABLED = True
